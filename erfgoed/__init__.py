@@ -1,0 +1,1 @@
+"""erfgoed-kg: linked-data knowledge graph for the Flemish culture sector."""

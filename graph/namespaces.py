@@ -1,0 +1,52 @@
+"""IRIs of the vocabularies we write, in one place (prefixes for queries and serialisers too)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+PREFIXES: dict[str, str] = {
+    "crm": "http://www.cidoc-crm.org/cidoc-crm/",
+    "cest": "https://data.vlaanderen.be/ns/cultureel-erfgoed#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "edtfo": "https://periodo.github.io/edtf-ontology/edtfo.ttl#",
+    "erf": "https://w3id.org/erfgoed-kg/ns#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+class _NS:
+    def __init__(self, base: str):
+        self._base = base
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        return ox.NamedNode(self._base + name)
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return ox.NamedNode(self._base + name)
+
+
+CRM = _NS(PREFIXES["crm"])
+SKOS = _NS(PREFIXES["skos"])
+DCTERMS = _NS(PREFIXES["dcterms"])
+PROV = _NS(PREFIXES["prov"])
+RDF = _NS(PREFIXES["rdf"])
+RDFS = _NS(PREFIXES["rdfs"])
+XSD = _NS(PREFIXES["xsd"])
+ERF = _NS(PREFIXES["erf"])
+DCAT = _NS(PREFIXES["dcat"])
+
+EDTF_DATATYPE = ox.NamedNode("http://id.loc.gov/datatypes/edtf/EDTF")
+
+
+def sparql_prologue(*names: str) -> str:
+    """PREFIX lines for the given prefixes (all when none are named)."""
+    chosen = names or tuple(PREFIXES)
+    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in chosen)

@@ -1,0 +1,98 @@
+"""The Store interface: what the rest of erfgoed-kg may ask of a graph store.
+
+One interface, several implementations (embedded pyoxigraph now; SPARQL-protocol servers later).
+Results are pyoxigraph objects whatever the backend, so callers never see the difference.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from erfgoed.errors import UserError
+
+QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean
+
+
+class Store(ABC):
+    """A quad store with one named graph per record.
+
+    Queries run over the union of all named graphs unless told otherwise; every write is one
+    transaction unless `bulk=True` (faster, not atomic: callers commit through a later
+    transactional write, see graph/ingest.py).
+    """
+
+    location: str
+
+    @abstractmethod
+    def query(self, sparql: str, *, substitutions: dict[ox.Variable, Any] | None = None,
+              custom_functions: dict[ox.NamedNode, Callable[..., Any]] | None = None,
+              union: bool = True) -> QueryResult: ...
+
+    @abstractmethod
+    def update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def add(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None: ...
+
+    @abstractmethod
+    def replace(self, *, drop_graphs: Iterable[str] = (), delete_subjects: Iterable[tuple[str, str]] = (),
+                insert: Iterable[ox.Quad] = ()) -> None:
+        """In one transaction: drop whole graphs, delete every triple of (graph, subject), insert."""
+
+    @abstractmethod
+    def has_graph(self, graph: str) -> bool: ...
+
+    @abstractmethod
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]: ...
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def dump(self, path: Path) -> int:
+        """Write every quad as N-Quads; returns the number written."""
+
+    @abstractmethod
+    def restore(self, path: Path) -> None:
+        """Load an N-Quads dump (into an empty store, or on top of what is there)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends holding no resources
+        pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def update_text(drop_graphs: Iterable[str], delete_subjects: Iterable[tuple[str, str]],
+                insert: Iterable[ox.Quad]) -> str:
+    """One SPARQL Update request doing a `replace` (a request is one transaction)."""
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in drop_graphs]
+    ops += [f"DELETE WHERE {{ GRAPH <{g}> {{ <{s}> ?p ?o }} }}" for g, s in delete_subjects]
+    by_graph: dict[str, list[str]] = {}
+    for q in insert:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    if by_graph:
+        body = " ".join(f"GRAPH {g} {{ {' '.join(ts)} }}" for g, ts in by_graph.items())
+        ops.append(f"INSERT DATA {{ {body} }}")
+    return " ;\n".join(ops)
+
+
+def open_store(location: str) -> Store:
+    """The store a `--store` value names: a directory (embedded) or, later, a server URL."""
+    if "://" in location:
+        scheme = location.split("://", 1)[0]
+        raise UserError(
+            f"store '{location}': the {scheme} backend is not available in this version; "
+            "use a directory for the embedded store."
+        )
+    from erfgoed.graph.embedded import EmbeddedStore
+
+    return EmbeddedStore(Path(location))

@@ -1,0 +1,57 @@
+"""URI minting. Minted URIs never change, so this module is the only place that builds them.
+
+`<base>/id/<kind>/<dataset>/<local-id>` for things, `<base>/graph/<dataset>/<local-id>` for the
+named graph holding one record, and a few system graphs (DESIGN.md, "Named graphs").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote, unquote
+
+KINDS = ("object", "actor", "concept", "production", "dataset", "run", "organisation")
+
+
+def encode_id(local_id: str) -> str:
+    """A local id as one URI path segment: reversible, so '/' and spaces survive as %2F, %20."""
+    return quote(local_id.strip(), safe="-._~")
+
+
+def decode_id(segment: str) -> str:
+    return unquote(segment)
+
+
+def slug(text: str) -> str:
+    """A readable key for free text ('Rubens, Peter Paul' -> 'rubens-peter-paul')."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    key = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return key or "x" + text.encode().hex()[:16]
+
+
+class Minter:
+    """Mints the URIs of one deployment (its base URI)."""
+
+    def __init__(self, base: str):
+        self.base = base.rstrip("/")
+
+    def entity(self, kind: str, dataset: str, local_id: str) -> str:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of thing: {kind!r} (known: {', '.join(KINDS)})")
+        return f"{self.base}/id/{kind}/{dataset}/{encode_id(local_id)}"
+
+    def dataset(self, dataset: str) -> str:
+        return f"{self.base}/id/dataset/{dataset}"
+
+    def record_graph(self, dataset: str, local_id: str) -> str:
+        return f"{self.base}/graph/{dataset}/{encode_id(local_id)}"
+
+    def dataset_graph_prefix(self, dataset: str) -> str:
+        return f"{self.base}/graph/{dataset}/"
+
+    @property
+    def meta_graph(self) -> str:
+        return f"{self.base}/graph/meta"
+
+    def run(self, dataset: str, run_id: str) -> str:
+        return f"{self.base}/id/run/{dataset}/{run_id}"

@@ -1,0 +1,94 @@
+"""SPARQL extension functions for mapping queries: the transforms SPARQL cannot express itself.
+
+Called in a mapping as `erf:date-edtf(?datering)`; each takes and returns RDF terms, and returns
+None (leaving the variable unbound) when there is nothing to say. Values that are present but
+malformed are *kept*, typed as what they claim to be, so the SHACL shapes report them instead
+of the mapping silently dropping them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
+from erfgoed.graph.namespaces import EDTF_DATATYPE, PREFIXES, XSD
+from erfgoed.graph.uris import Minter, slug
+from erfgoed.mappings.dates import parse_date
+
+ERF = PREFIXES["erf"]
+WEB_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z", re.I)
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)\Z")
+
+
+def _text(term: object) -> str | None:
+    if isinstance(term, ox.Literal):
+        value = term.value.strip()
+        return value or None
+    return None
+
+
+def _slug(term: object) -> ox.Literal | None:
+    t = _text(term)
+    return ox.Literal(slug(t)) if t else None
+
+
+def _edtf(term: object) -> ox.Literal | None:
+    p = parse_date(_text(term))
+    return ox.Literal(p.edtf, datatype=EDTF_DATATYPE) if p else None
+
+
+def _year_begin(term: object) -> ox.Literal | None:
+    p = parse_date(_text(term))
+    return ox.Literal(f"{p.begin:04d}", datatype=XSD.gYear) if p and p.begin is not None else None
+
+
+def _year_end(term: object) -> ox.Literal | None:
+    p = parse_date(_text(term))
+    return ox.Literal(f"{p.end:04d}", datatype=XSD.gYear) if p and p.end is not None else None
+
+
+def _decimal(term: object) -> ox.Literal | None:
+    t = _text(term)
+    if t is None:
+        return None
+    if NUMBER.match(t):
+        t = t.replace(",", ".")
+    return ox.Literal(t, datatype=XSD.decimal)  # ill-typed when not a number: shapes report it
+
+
+def _web_iri(term: object) -> ox.NamedNode | ox.Literal | None:
+    t = _text(term)
+    if t is None:
+        return None
+    if WEB_URL.match(t):
+        try:
+            return ox.NamedNode(t)
+        except ValueError:
+            pass
+    return ox.Literal(t, datatype=XSD.anyURI)  # not a web address: shapes report it
+
+
+def functions(minter: Minter, dataset: str) -> dict[ox.NamedNode, Callable[..., object]]:
+    """The functions available to mapping queries, bound to one deployment and dataset."""
+
+    def mint(kind: object, key: object) -> ox.NamedNode | None:
+        k, v = _text(kind), _text(key)
+        return ox.NamedNode(minter.entity(k, dataset, v)) if k and v else None
+
+    def mint_slug(kind: object, key: object) -> ox.NamedNode | None:
+        k, v = _text(kind), _text(key)
+        return ox.NamedNode(minter.entity(k, dataset, slug(v))) if k and v else None
+
+    table: dict[str, Callable[..., object]] = {
+        "slug": _slug,
+        "date-edtf": _edtf,
+        "date-begin": _year_begin,
+        "date-end": _year_end,
+        "decimal": _decimal,
+        "web-iri": _web_iri,
+        "mint": mint,            # erf:mint("object", ?id) -> <base>/id/object/<dataset>/<id>
+        "mint-slug": mint_slug,  # erf:mint-slug("actor", ?name) -> .../actor/<dataset>/<slug>
+    }
+    return {ox.NamedNode(ERF + name): fn for name, fn in table.items()}
