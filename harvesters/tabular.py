@@ -156,3 +156,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+
+
+def estimate_rows(path: Path) -> int | None:
+    """Rough number of data rows, for a progress bar (None if unknown)."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from openpyxl import load_workbook
+
+            wb = load_workbook(path, read_only=True)
+            rows = max((ws.max_row or 1) - 1 for ws in wb.worksheets)
+            wb.close()
+            return rows
+        with path.open("rb") as fh:
+            return max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1, 1)
+    except Exception:  # only an estimate: a broken file is reported by the real read
+        return None

@@ -1,0 +1,114 @@
+"""The FastAPI application: SPARQL, datasets, health, and the web UI. Knows no data format."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from erfgoed.api import sparql
+from erfgoed.api.render import dataset_view, render
+from erfgoed.config import Config
+from erfgoed.graph.uris import Minter
+
+EXAMPLES = Path(__file__).parent.parent / "sparql" / "examples"
+
+
+def example_queries() -> list[dict]:
+    """The example queries of sparql/examples/, each with its first comment line as title."""
+    out = []
+    for p in sorted(EXAMPLES.glob("*.rq")):
+        text = p.read_text("utf-8")
+        first = text.splitlines()[0] if text else ""
+        out.append({"name": p.stem, "title": first.lstrip("# ").strip(), "query": text})
+    return out
+
+
+def create_app(config: Config, store=None) -> FastAPI:
+    """The app over `store` (opened from the config, and closed on shutdown, when not given)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        own = store is None
+        if own:
+            from erfgoed.graph.store import open_store
+
+            app.state.store = open_store(str(config.resolve(config["store.location"])))
+        yield
+        if own:
+            app.state.store.close()
+
+    app = FastAPI(title="erfgoed-kg", version="0.1.0", lifespan=lifespan,
+                  description="Linked-data knowledge graph for the Flemish culture sector: "
+                              "SPARQL, datasets and their validation reports.")
+    app.state.config = config
+    app.state.store = store
+    app.include_router(sparql.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    minter = Minter(config.base_uri)
+
+    def datasets_known() -> list[str]:
+        q = (f"SELECT ?id WHERE {{ GRAPH <{minter.meta_graph}> {{ ?d a "
+             f"<http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/identifier> ?id }} }}"
+             " ORDER BY ?id")
+        return [s["id"].value for s in app.state.store.query(q, union=False)]
+
+    def view(dataset_id: str) -> dict:
+        if dataset_id not in datasets_known():
+            raise HTTPException(404, f"no dataset '{dataset_id}'")
+        return dataset_view(config, app.state.store, dataset_id)
+
+    @app.get("/live", summary="Liveness: the process answers")
+    def live() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/ready", summary="Readiness: the store answers queries")
+    def ready() -> JSONResponse:
+        try:
+            app.state.store.query("ASK { ?s ?p ?o }")
+        except Exception as exc:  # any store failure means: not ready
+            return JSONResponse({"status": "unavailable", "reason": str(exc)}, 503)
+        return JSONResponse({"status": "ok", "store": app.state.store.location})
+
+    @app.get("/datasets", summary="All datasets with their status")
+    def datasets() -> list[dict]:
+        out = []
+        for d in datasets_known():
+            v = dataset_view(config, app.state.store, d)
+            out.append({k: v[k] for k in ("id", "uri", "title", "published", "removed",
+                                          "quarantined", "with_warnings", "last_run")})
+        return out
+
+    @app.get("/datasets/{dataset_id}", summary="One dataset: status, runs, validation report")
+    def dataset(dataset_id: str) -> dict:
+        return view(dataset_id)
+
+    @app.get("/datasets/{dataset_id}/report.ttl", summary="Validation report as SHACL (Turtle)")
+    def dataset_shacl(dataset_id: str) -> PlainTextResponse:
+        from erfgoed.graph.report import ProblemLog, shacl_report
+
+        view(dataset_id)
+        log = ProblemLog(config.resolve(config["site.data_dir"]), dataset_id)
+        return PlainTextResponse(shacl_report(log), media_type="text/turtle")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/ui")
+
+    @app.get("/ui", response_class=HTMLResponse, include_in_schema=False)
+    def ui_home(request: Request) -> str:
+        items = [dataset_view(config, app.state.store, d) for d in datasets_known()]
+        return render("index.html", datasets=items, total=app.state.store.count())
+
+    @app.get("/ui/datasets/{dataset_id}", response_class=HTMLResponse, include_in_schema=False)
+    def ui_dataset(dataset_id: str) -> str:
+        return render("dataset.html", ds=view(dataset_id), standalone=False)
+
+    @app.get("/ui/sparql", response_class=HTMLResponse, include_in_schema=False)
+    def ui_sparql() -> str:
+        return render("sparql.html", examples=example_queries())
+
+    return app

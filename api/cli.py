@@ -1,0 +1,153 @@
+"""The `erfgoed` command (DESIGN.md, "The public contract")."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from erfgoed.config import Config, DatasetConfig, check_dataset_id, load_config
+from erfgoed.errors import UserError
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_CONFIG = REPO / "examples" / "demo.toml"
+
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                             default=None, help="Configuration file (default ./erfgoed.toml).")
+store_option = click.option("--store", default=None, metavar="DIR|URL",
+                            help="Store directory or URL (default from config, else ./data/store;"
+                                 " ERFGOED_STORE also works).")
+
+
+def _config(config_path: str | None, store: str | None) -> Config:
+    return load_config(config_path, store=store)
+
+
+def _open(config: Config):
+    from erfgoed.graph.store import open_store
+
+    return open_store(str(config.resolve(config["store.location"])))
+
+
+class _Group(click.Group):
+    """Turns UserError into a plain message and exit code 2 - never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """erfgoed-kg: harvest, map to OSLO, validate with SHACL, load and serve heritage data."""
+
+
+def _ingest(config: Config, store, ds: DatasetConfig, path: Path, mapping_name: str) -> int:
+    from erfgoed.api.render import write_report
+    from erfgoed.graph.ingest import ingest_file
+    from erfgoed.harvesters.tabular import estimate_rows
+    from erfgoed.mappings.engine import load_mapping
+
+    mapping = load_mapping(mapping_name)
+    total = estimate_rows(path)
+    with click.progressbar(length=total, label=f"{ds.id}: {path.name}", show_pos=True,
+                           file=sys.stderr) as bar:
+        result = ingest_file(store, config, ds.id, path, mapping, title=ds.title,
+                             institution=ds.institution, progress=bar.update)
+    c = result.counts
+    report = write_report(config, store, ds.id)
+    click.echo(f"{ds.id}: {c.loaded} loaded, {c.unchanged} unchanged, {c.removed} removed, "
+               f"{c.quarantined} quarantined ({c.warnings} published with warnings).")
+    if c.quarantined or c.warnings:
+        click.echo(f"  report: {report}")
+    return c.quarantined
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dataset", "dataset_id", required=True, help="Dataset id (lowercase, hyphens).")
+@click.option("--mapping", "mapping_name", default=None,
+              help="Mapping name (file in mappings/); default: the dataset's configured mapping.")
+@config_option
+@store_option
+def ingest(file: Path, dataset_id: str, mapping_name: str | None, config_path, store) -> None:
+    """Map, validate and load one register FILE (CSV or XLSX) into a dataset.
+
+    The file is the dataset's whole content: records no longer in it are removed, unchanged ones
+    are left alone. Invalid records are kept aside with a report, never published.
+    """
+    config = _config(config_path, store)
+    check_dataset_id(dataset_id)
+    ds = config.datasets.get(dataset_id, DatasetConfig(id=dataset_id))
+    mapping_name = mapping_name or ds.mapping
+    if not mapping_name:
+        from erfgoed.mappings.engine import available_mappings
+
+        raise UserError(f"dataset '{dataset_id}' has no mapping configured; pass --mapping "
+                        f"(one of: {', '.join(available_mappings())}).")
+    with _open(config) as s:
+        _ingest(config, s, ds, file, mapping_name)
+
+
+@main.command()
+@config_option
+@store_option
+def demo(config_path, store) -> None:
+    """Load the bundled demo datasets (examples/demo.toml); running it again changes nothing."""
+    config = _config(config_path, store)
+    demo_cfg = load_config(DEMO_CONFIG)
+    with _open(config) as s:
+        for ds in demo_cfg.datasets.values():
+            _ingest(config, s, ds, demo_cfg.resolve(ds.source), ds.mapping)
+    click.echo(f"Demo loaded into {config['store.location']}. Serve it with: erfgoed serve")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default from config).")
+@click.option("--port", default=None, type=int, help="Port (default from config, 8000).")
+@config_option
+@store_option
+def serve(host: str | None, port: int | None, config_path, store) -> None:
+    """Serve the API (SPARQL, datasets, health) and the web UI."""
+    import uvicorn
+
+    from erfgoed.api.app import create_app
+
+    config = _config(config_path, store)
+    app = create_app(config)
+    host, port = host or config["server.host"], port or config["server.port"]
+    click.echo(f"erfgoed-kg on http://{host}:{port}/ui  (SPARQL: /sparql, API docs: /docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group(name="store")
+def store_group() -> None:
+    """Back up the store and move it between backends (N-Quads)."""
+
+
+@store_group.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@config_option
+@store_option
+def store_dump(file: Path, config_path, store) -> None:
+    """Write every quad of the store to FILE (N-Quads)."""
+    config = _config(config_path, store)
+    with _open(config) as s:
+        n = s.dump(file)
+    click.echo(f"{n} quads written to {file}")
+
+
+@store_group.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+@store_option
+def store_restore(file: Path, config_path, store) -> None:
+    """Load an N-Quads dump FILE into the store."""
+    config = _config(config_path, store)
+    with _open(config) as s:
+        s.restore(file)
+        click.echo(f"restored {file}; the store now holds {s.count()} quads")

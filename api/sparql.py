@@ -1,0 +1,148 @@
+"""The public SPARQL 1.1 Protocol endpoint: read-only, time-limited, result-capped.
+
+GET ?query=, POST form (query=) and POST application/sparql-query; the result format is chosen by
+`format=`/`output=` (as SPARQLWrapper and many clients send) or else by the Accept header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from erfgoed.api.results import ALIASES, GRAPH_TYPES, TABLE_TYPES, write_boolean, write_graph, write_table
+
+router = APIRouter()
+_running = asyncio.Semaphore(4)  # queries that may occupy worker threads at once
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+def _wanted(request: Request, params: dict) -> list[str]:
+    """Our format names in order of preference (format= first, then Accept by q-value)."""
+    explicit = params.get("format") or params.get("output")
+    if explicit:
+        return [ALIASES.get(explicit.lower(), explicit.lower())]
+    prefs = []
+    for i, part in enumerate(request.headers.get("accept", "").split(",")):
+        media, *opts = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for o in opts:
+            if o.startswith("q="):
+                try:
+                    q = float(o[2:])
+                except ValueError:
+                    q = 0.0
+        if media:
+            prefs.append((-q, i, media.lower()))
+    return [ALIASES.get(m, "*" if m in ("*/*", "application/*", "text/*") else m)
+            for _, _, m in sorted(prefs)]
+
+
+def _choose(wanted: list[str], options: dict, default: str) -> str | None:
+    if not wanted:
+        return default
+    for w in wanted:
+        if w == "*":
+            return default
+        if w in options:
+            return w
+    return None
+
+
+def execute(store, text: str, wanted: list[str], max_results: int, deadline: float):
+    """Runs in a worker thread: (body, media type, truncated) or raises."""
+    result = store.query(text)
+    if isinstance(result, ox.QueryBoolean):
+        fmt = _choose(wanted, TABLE_TYPES, "json")
+        if fmt is None:
+            return None, None, False
+        return write_boolean(bool(result), fmt), TABLE_TYPES[fmt], False
+    rows, truncated = [], False
+    for item in result:
+        if len(rows) >= max_results:
+            truncated = True
+            break
+        if time.monotonic() > deadline:
+            raise QueryTimeout
+        rows.append(item)
+    if isinstance(result, ox.QuerySolutions):
+        fmt = _choose(wanted, TABLE_TYPES, "json")
+        if fmt is None:
+            return None, None, False
+        variables = [v.value for v in result.variables]
+        table = [[sol[v] for v in variables] for sol in rows]
+        return write_table(variables, table, fmt), TABLE_TYPES[fmt], truncated
+    fmt = _choose(wanted, GRAPH_TYPES, "turtle")
+    if fmt is None:
+        return None, None, False
+    return write_graph(rows, fmt), GRAPH_TYPES[fmt][0], truncated
+
+
+async def _answer(request: Request, text: str | None, params: dict) -> Response:
+    if params.get("update") is not None:
+        return _refuse_update()
+    if not text:
+        return PlainTextResponse("Missing 'query' parameter (SPARQL 1.1 Protocol).", 400)
+    if params.get("default-graph-uri") or params.get("named-graph-uri"):
+        return PlainTextResponse("default-graph-uri and named-graph-uri are not supported: the "
+                                 "default graph is the union of all published records.", 400)
+    state = request.app.state
+    timeout, cap = state.config["sparql.timeout_seconds"], state.config["sparql.max_results"]
+    deadline = time.monotonic() + timeout
+    wanted = _wanted(request, params)
+    async with _running:
+        try:
+            body, media, truncated = await asyncio.wait_for(
+                run_in_threadpool(execute, state.store, text, wanted, cap, deadline), timeout)
+        except SyntaxError as exc:
+            return PlainTextResponse(f"SPARQL syntax error: {exc}", 400)
+        except (TimeoutError, QueryTimeout):
+            return PlainTextResponse(f"The query took longer than the limit of {timeout:g} s. "
+                                     "Narrow it down (LIMIT, more specific patterns).", 503)
+    if body is None:
+        return PlainTextResponse(
+            "None of the accepted formats fits this query. SELECT/ASK: "
+            f"{', '.join(TABLE_TYPES.values())}; CONSTRUCT/DESCRIBE: "
+            f"{', '.join(v[0] for v in GRAPH_TYPES.values())}.", 406)
+    headers = {"Vary": "Accept"}
+    if truncated:
+        headers["X-Result-Truncated"] = f"results cut at {cap}"
+    return Response(body, media_type=media, headers=headers)
+
+
+def _refuse_update() -> Response:
+    return PlainTextResponse("SPARQL Update is not allowed on the public endpoint; data "
+                             "changes go through ingest and harvest.", 403)
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET)")
+async def sparql_get(request: Request) -> Response:
+    params = dict(request.query_params)
+    return await _answer(request, params.get("query"), params)
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query (POST form or direct body)")
+async def sparql_post(request: Request) -> Response:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = dict(request.query_params)
+    if ctype == "application/sparql-update":
+        return _refuse_update()
+    if ctype == "application/sparql-query":
+        body = await request.body()
+        try:
+            return await _answer(request, body.decode("utf-8"), params)
+        except UnicodeDecodeError:
+            return PlainTextResponse("The query must be UTF-8.", 400)
+    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        return await _answer(request, params.get("query"), params)
+    return PlainTextResponse("POST a query as application/x-www-form-urlencoded (query=...) or "
+                             "as application/sparql-query.", 415)

@@ -1,0 +1,238 @@
+"""The ingest pipeline: records -> map -> validate -> load or quarantine, one batch at a time.
+
+Per batch, in this order (so an interrupted run can always be resumed by running it again):
+1. records whose graph does not exist yet are bulk-loaded (fast, not transactional);
+2. one transaction replaces changed records' graphs and writes the meta entries of every
+   published record of the batch. That transaction is the commit point: a graph without a meta
+   entry is treated as absent and replaced on the next run.
+Unchanged records (same content hash under the same mapping and shapes) are skipped before
+mapping, so re-ingesting an unchanged file writes nothing but the run's own provenance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from erfgoed.config import Config
+from erfgoed.graph import meta
+from erfgoed.graph.quarantine import Quarantine
+from erfgoed.graph.report import ProblemLog
+from erfgoed.graph.store import Store
+from erfgoed.graph.uris import Minter
+from erfgoed.graph.validation import Problem, Validator
+from erfgoed.harvesters.record import Record
+from erfgoed.mappings.engine import Mapping
+
+
+@dataclass
+class IngestResult:
+    dataset: str
+    run: str
+    counts: meta.RunCounts
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _batches(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _problem(record: Record, key: str, nl: str, en: str, field_name: str | None = None) -> Problem:
+    return Problem(record=key, severity="Violation", message_nl=nl, message_en=en,
+                   field=field_name, line=record.line)
+
+
+class Ingest:
+    """One ingest run of one dataset."""
+
+    def __init__(self, store: Store, config: Config, dataset: str, mapping: Mapping, *,
+                 title: str = "", institution: str = "", validator: Validator | None = None):
+        self.store, self.config, self.dataset, self.mapping = store, config, dataset, mapping
+        self.title, self.institution = title, institution
+        self.minter = Minter(config.base_uri)
+        self.validator = validator or Validator(mapping.shapes)
+        self.salt = mapping.fingerprint + self.validator.fingerprint
+        data_dir = config.resolve(config["site.data_dir"])
+        self.quarantine = Quarantine(data_dir, dataset)
+        self.log = ProblemLog(data_dir, dataset)
+        self.counts = meta.RunCounts()
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        self.run = self.minter.run(dataset, f"{stamp}-{uuid.uuid4().hex[:6]}")
+
+    def __call__(self, records: Iterable[Record], *, source: str, full: bool = False,
+                 progress: Callable[[int], None] | None = None) -> IngestResult:
+        started = meta.now()
+        d = self.minter.dataset(self.dataset)
+        self.store.replace(delete_subjects=[(self.minter.meta_graph, d)],
+                           insert=meta.dataset_quads(self.minter, self.dataset, self.title,
+                                                     self.institution))
+        self.index = meta.record_index(self.store, self.minter, self.dataset)
+        self.quarantined_ids = self.quarantine.ids()
+        self.seen: dict[str, int | None] = {}
+        self.kept_aside: set[str] = set()  # quarantine keys this run wrote or confirmed
+        for batch in _batches(records, self.config["ingest.batch_size"]):
+            self._batch(batch)
+            if progress:
+                progress(len(batch))
+        if full:
+            self._remove_missing()
+        self.store.add(meta.run_quads(self.minter, self.dataset, self.run, started, source,
+                                      self.counts))
+        self.log.save()
+        return IngestResult(self.dataset, self.run, self.counts,
+                            [p for ps in self.log.problems.values() for p in ps])
+
+    # -- one batch ------------------------------------------------------------------------------
+    def _batch(self, batch: list[Record]) -> None:
+        to_map: list[tuple[Record, str]] = []
+        removed: list[Record] = []
+        for r in batch:
+            key = r.local_id
+            if not key:
+                self._reject(r, f"line-{r.line}", [_problem(
+                    r, f"line-{r.line}", f"Regel {r.line} heeft geen {self.mapping.id_column}.",
+                    f"Line {r.line} has no {self.mapping.id_column}.", self.mapping.id_column)])
+                continue
+            if key in self.seen:
+                dup = f"{key} (line {r.line})"
+                first = self.seen[key]
+                self._reject(r, dup, [_problem(
+                    r, dup, f"{self.mapping.id_column} '{key}' komt twee keer voor "
+                    f"(ook op regel {first}); enkel de eerste wordt gepubliceerd.",
+                    f"{self.mapping.id_column} '{key}' occurs twice (also on line {first}); "
+                    "only the first is published.", self.mapping.id_column)])
+                continue
+            self.seen[key] = r.line
+            if r.problem:
+                self._reject(r, key, [_problem(r, key, r.problem, r.problem)])
+                continue
+            if r.deleted:
+                removed.append(r)
+                continue
+            h = r.content_hash(self.salt)
+            state = self.index.get(key)
+            if state and state.content_hash == h and state.status == meta.PUBLISHED:
+                self.counts.unchanged += 1
+                continue
+            if key in self.quarantined_ids:
+                entry = self.quarantine.get(key)
+                if entry and entry.get("hash") == h:
+                    self.counts.quarantined += 1  # still the same invalid version
+                    self.kept_aside.add(key)
+                    continue
+            to_map.append((r, h))
+        if to_map:
+            self._map_validate_load(to_map)
+        if removed:
+            self._remove([r.local_id for r in removed])
+
+    def _map_validate_load(self, items: list[tuple[Record, str]]) -> None:
+        records = [r for r, _ in items]
+        graphs = self.mapping.map_batch(records, self.minter, self.dataset, self.institution)
+        problems = self.validator.validate(graphs, [r.local_id for r in records])
+        bulk: list[ox.Quad] = []
+        replace_graphs: list[str] = []
+        replace_quads: list[ox.Quad] = []
+        meta_quads: list[ox.Quad] = []
+        delete_meta: list[tuple[str, str]] = []
+        for (r, h), triples, probs in zip(items, graphs, problems, strict=True):
+            for p in probs:
+                p.line, p.column = r.line, self.mapping.column_of(p.field) if p.field else None
+            if any(p.severity == "Violation" for p in probs):
+                self._reject(r, r.local_id, probs, h, triples)
+                continue
+            g = self.minter.record_graph(self.dataset, r.local_id)
+            gn = ox.NamedNode(g)
+            quads = [ox.Quad(t.subject, t.predicate, t.object, gn) for t in triples]
+            if r.local_id in self.index or self.store.has_graph(g):
+                replace_graphs.append(g)
+                replace_quads += quads
+                delete_meta.append((self.minter.meta_graph, g))
+            else:
+                bulk += quads
+            meta_quads += meta.record_quads(self.minter, self.dataset, r.local_id, h,
+                                            meta.PUBLISHED, self.run, r.datestamp)
+            self.log.set(r.local_id, probs)
+            if r.local_id in self.quarantined_ids:
+                self.quarantine.discard(r.local_id)
+            self.counts.loaded += 1
+            self.counts.warnings += bool(probs)
+        if bulk:
+            self.store.add(bulk, bulk=True)
+        if meta_quads:
+            self.store.replace(drop_graphs=replace_graphs, delete_subjects=delete_meta,
+                               insert=replace_quads + meta_quads)
+
+    def _reject(self, r: Record, key: str, problems: list[Problem], h: str | None = None,
+                triples: list[ox.Triple] | None = None) -> None:
+        """Keep an invalid record aside; a published earlier version stays online."""
+        self.quarantine.put(key, {
+            "local_id": key, "line": r.line, "source": r.source, "hash": h,
+            "payload": r.payload, "problems": [p.to_dict() for p in problems],
+            "rdf": "".join(f"{t} .\n" for t in triples or ()),
+            "run": self.run,
+        })
+        self.log.set(key, problems)
+        self.kept_aside.add(key)
+        self.counts.quarantined += 1
+
+    def _remove(self, local_ids: list[str]) -> None:
+        """Drop published records' graphs; their meta entry stays, as 'removed' (URIs answer 410)."""
+        for i in range(0, len(local_ids), 1000):
+            graphs, metas, quads = [], [], []
+            for local_id in local_ids[i:i + 1000]:
+                self.quarantine.discard(local_id)
+                self.log.set(local_id, [])
+                state = self.index.get(local_id)
+                if not state or state.status == meta.REMOVED:
+                    continue
+                graphs.append(state.graph)
+                metas.append((self.minter.meta_graph, state.graph))
+                quads += meta.record_quads(self.minter, self.dataset, local_id,
+                                           state.content_hash, meta.REMOVED, self.run)
+                self.counts.removed += 1
+            if graphs:
+                self.store.replace(drop_graphs=graphs, delete_subjects=metas, insert=quads)
+
+    def _remove_missing(self) -> None:
+        """A full re-ingest: records the source no longer has are removed (and their quarantine)."""
+        gone = [k for k, s in self.index.items() if k not in self.seen and s.status != meta.REMOVED]
+        self._remove(gone)
+        for key in self.quarantined_ids - self.kept_aside:
+            self.quarantine.discard(key)
+            self.log.set(key, [])
+
+
+def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping: Mapping, *,
+                title: str = "", institution: str = "", full: bool = True,
+                progress: Callable[[int], None] | None = None,
+                on_start: Callable[[int | None], None] | None = None) -> IngestResult:
+    """A register file through the pipeline. `full`: records missing from the file are removed."""
+    from erfgoed.errors import InputError
+    from erfgoed.harvesters.tabular import Table
+
+    table = Table(path, id_column=mapping.id_column, required=mapping.required,
+                  sheet=mapping.sheet)
+    records = iter(table)
+    first = next(records, None)
+    if first is None:
+        raise InputError("the file has a header but no records; nothing was changed "
+                         "(a full re-ingest of it would remove every published record).",
+                         file=str(path))
+    if on_start:
+        on_start(None)
+
+    def all_records() -> Iterator[Record]:
+        yield first
+        yield from records
+
+    run = Ingest(store, config, dataset, mapping, title=title, institution=institution)
+    return run(all_records(), source=path.name, full=full, progress=progress)
