@@ -25,10 +25,19 @@ class QueryTimeout(Exception):
 
 
 def _wanted(request: Request, params: dict) -> list[str]:
-    """Our format names in order of preference (format= first, then Accept by q-value)."""
-    explicit = params.get("format") or params.get("output")
-    if explicit:
-        return [ALIASES.get(explicit.lower(), explicit.lower())]
+    """Our format names in order of preference (format=/output= first, then Accept by q-value).
+
+    Clients repeat these parameters and put media type lists in them (SPARQLWrapper sends
+    format=json-ld&format=application/ld+json,application/x-json+ld), so all values count.
+    """
+    explicit = [v.strip().lower() for key in ("format", "output")
+                for value in request.query_params.getlist(key) + [params.get(f"_{key}", "")]
+                for v in value.split(",") if v.strip()]
+    if params.get("format") and not request.query_params.getlist("format"):
+        explicit.append(params["format"].lower())  # sent as a form field
+    known = [ALIASES[v] for v in explicit if v in ALIASES]
+    if known:
+        return known
     prefs = []
     for i, part in enumerate(request.headers.get("accept", "").split(",")):
         media, *opts = [p.strip() for p in part.split(";")]

@@ -37,6 +37,8 @@ SETTINGS: dict[str, Setting] = {
         "Public SPARQL queries running longer than this are stopped with HTTP 503."),
     "sparql.max_results": Setting(int, 10000,
         "Public SPARQL results are cut after this many rows or triples."),
+    "ingest.max_file_mb": Setting(int, 100,
+        "Register files larger than this are refused (split them, or raise the limit)."),
     "ingest.batch_size": Setting(int, 1000,
         "Records mapped, validated and loaded together (per-record accept/reject within)."),
 }

@@ -219,6 +219,11 @@ def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping:
     from erfgoed.errors import InputError
     from erfgoed.harvesters.tabular import Table
 
+    limit = config["ingest.max_file_mb"]
+    if path.exists() and path.stat().st_size > limit * 1024 * 1024:
+        raise InputError(f"the file is {path.stat().st_size / 2**20:.0f} MB, over the limit of "
+                         f"{limit} MB (setting ingest.max_file_mb); split it or raise the limit.",
+                         file=str(path))
     table = Table(path, id_column=mapping.id_column, required=mapping.required,
                   sheet=mapping.sheet)
     records = iter(table)
