@@ -135,9 +135,10 @@ class Validator:
         focus = r.focus_node.strip("<>")
         # Record-scoped nodes are minted as <object>#<field> (see mappings/queries), so the
         # fragment names the field more precisely than the shape can (#breedte vs #hoogte).
-        fragment = focus.rsplit("#", 1)[1] if "#" in focus else None
+        fragment = focus.rsplit("#", 1)[1] if "#" in focus else ""
+        field = fragment if text.field and fragment.isalpha() else text.field
         return Problem(record=record, severity=r.severity, message_nl=nl, message_en=en,
-                       field=fragment if fragment and text.field and fragment.isalpha() else text.field, value=value, shape=shape or None,
+                       field=field, value=value, shape=shape or None,
                        focus=focus, path=r.path, component=r.component)
 
 

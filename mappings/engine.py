@@ -248,7 +248,8 @@ def load_mapping(name_or_path: str) -> Mapping:
         id_column=raw["id"], language=raw.get("language", "nl"), title=raw.get("title", ""),
         description=raw.get("description", ""), sheet=raw.get("sheet"),
         required=tuple(raw.get("required", ())), columns=dict(raw.get("columns", {})),
-        split=dict(raw.get("split", {})), defaults=dict(raw.get("defaults", {})), pairs={k: list(v) for k, v in raw.get("pairs", {}).items()},
+        split=dict(raw.get("split", {})), defaults=dict(raw.get("defaults", {})),
+        pairs={k: list(v) for k, v in raw.get("pairs", {}).items()},
         fingerprint=fingerprint, compiled=compiled)
 
 
