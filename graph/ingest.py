@@ -213,8 +213,7 @@ class Ingest:
 
 def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping: Mapping, *,
                 title: str = "", institution: str = "", full: bool = True,
-                progress: Callable[[int], None] | None = None,
-                on_start: Callable[[int | None], None] | None = None) -> IngestResult:
+                progress: Callable[[int], None] | None = None) -> IngestResult:
     """A register file through the pipeline. `full`: records missing from the file are removed."""
     from erfgoed.errors import InputError
     from erfgoed.harvesters.tabular import Table
@@ -232,8 +231,6 @@ def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping:
         raise InputError("the file has a header but no records; nothing was changed "
                          "(a full re-ingest of it would remove every published record).",
                          file=str(path))
-    if on_start:
-        on_start(None)
 
     def all_records() -> Iterator[Record]:
         yield first

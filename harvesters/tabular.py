@@ -71,6 +71,8 @@ class Table:
             line, header = next(rows)
         except StopIteration:
             raise InputError("the file has no header row", file=str(self.path)) from None
+        finally:
+            rows.close()  # closes the file now, not whenever the generator is collected
         columns = [str(c).strip() if c is not None else "" for c in header]
         while columns and not columns[-1]:
             columns.pop()

@@ -2,12 +2,11 @@
 
 import json
 import shutil
+from urllib.error import HTTPError
 
 import pytest
 import requests
-from SPARQLWrapper import CSV, JSON, N3, TSV, TURTLE, XML, JSONLD, RDFXML, POST, SPARQLWrapper
-from urllib.error import HTTPError
-
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from erfgoed.api.app import create_app
 from erfgoed.graph.ingest import ingest_file

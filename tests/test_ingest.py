@@ -170,3 +170,31 @@ def test_a_second_register_layout_needs_only_a_mapping_file(store, config, tmp_p
       ?d crm:P90_has_value ?v ; crm:P91_has_unit ?u }"""
     rows = {(s["m"].value, s["v"].value, s["u"].value) for s in store.query(q)}
     assert ("katoen", "34.5", "http://qudt.org/vocab/unit/CentiM") in rows
+
+
+def test_a_store_in_use_gets_a_plain_message(store, config):
+    from erfgoed.errors import UserError
+    from erfgoed.graph.store import open_store
+
+    with pytest.raises(UserError, match="in use by another process"):
+        open_store(str(config.resolve(config["store.location"])))
+
+
+def test_cli_ingest_prints_a_summary_and_exits_2_on_unusable_files(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from erfgoed.api.cli import main
+
+    monkeypatch.chdir(tmp_path)  # reports go to ./data
+    shutil.copy(FIXTURES / "small-register.csv", tmp_path / "r.csv")
+    (tmp_path / "empty.csv").write_text("objectnummer;titel\n", "utf-8")
+    args = ["--store", str(tmp_path / "store"), "--dataset", "t", "--mapping", "museum-register"]
+    runner = CliRunner()
+    ok = runner.invoke(main, ["ingest", str(tmp_path / "r.csv"), *args])
+    assert ok.exit_code == 0
+    assert "t: 4 loaded, 0 unchanged, 0 removed, 2 quarantined (1 published with warnings)." in ok.output
+    bad = runner.invoke(main, ["ingest", str(tmp_path / "empty.csv"), *args])
+    assert bad.exit_code == 2 and "empty.csv: the file has a header but no records" in bad.output
+    assert "Traceback" not in bad.output
+    missing = runner.invoke(main, ["ingest", str(tmp_path / "r.csv"), *args[:4], "--mapping", "nope"])
+    assert missing.exit_code == 2 and "no mapping named 'nope'" in missing.output
