@@ -136,22 +136,21 @@ class Ingest:
 
     def _map_validate_load(self, items: list[tuple[Record, str]]) -> None:
         records = [r for r, _ in items]
-        graphs = self.mapping.map_batch(records, self.minter, self.dataset, self.institution)
+        names = [self.minter.record_graph(self.dataset, r.local_id) for r in records]
+        graphs = self.mapping.map_batch(records, self.minter, self.dataset, self.institution,
+                                        [ox.NamedNode(g) for g in names])
         problems = self.validator.validate(graphs, [r.local_id for r in records])
         bulk: list[ox.Quad] = []
         replace_graphs: list[str] = []
         replace_quads: list[ox.Quad] = []
         meta_quads: list[ox.Quad] = []
         delete_meta: list[tuple[str, str]] = []
-        for (r, h), triples, probs in zip(items, graphs, problems, strict=True):
+        for (r, h), g, quads, probs in zip(items, names, graphs, problems, strict=True):
             for p in probs:
                 p.line, p.column = r.line, self.mapping.column_of(p.field) if p.field else None
             if any(p.severity == "Violation" for p in probs):
-                self._reject(r, r.local_id, probs, h, triples)
+                self._reject(r, r.local_id, probs, h, quads)
                 continue
-            g = self.minter.record_graph(self.dataset, r.local_id)
-            gn = ox.NamedNode(g)
-            quads = [ox.Quad(t.subject, t.predicate, t.object, gn) for t in triples]
             if r.local_id in self.index or self.store.has_graph(g):
                 replace_graphs.append(g)
                 replace_quads += quads
@@ -172,12 +171,12 @@ class Ingest:
                                insert=replace_quads + meta_quads)
 
     def _reject(self, r: Record, key: str, problems: list[Problem], h: str | None = None,
-                triples: list[ox.Triple] | None = None) -> None:
+                quads: list[ox.Quad] | None = None) -> None:
         """Keep an invalid record aside; a published earlier version stays online."""
         self.quarantine.put(key, {
             "local_id": key, "line": r.line, "source": r.source, "hash": h,
             "payload": r.payload, "problems": [p.to_dict() for p in problems],
-            "rdf": "".join(f"{t} .\n" for t in triples or ()),
+            "rdf": "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads or ()),
             "run": self.run,
         })
         self.log.set(key, problems)

@@ -7,6 +7,7 @@ English. pyshacl stays as the reference we cross-check against (tests/test_valid
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ SHAPES_DIR = Path(__file__).parent.parent / "shapes"
 ONTOLOGY_DIR = Path(__file__).parent.parent / "ontology"
 SH = PREFIXES["sh"]
 SKOLEM = "urn:erfgoed:bnode:"
+BLANK = re.compile(r"(^|\s)_:")
 
 GENERIC = {  # component -> (nl, en), for shapes that carry no sh:message of their own
     "MinCountConstraintComponent": ("{name} ontbreekt.", "{name} is missing."),
@@ -97,17 +99,26 @@ class Validator:
 
         return hashlib.sha256(self.path.read_bytes() + self.context.encode()).hexdigest()[:16]
 
-    def validate(self, graphs: list[list[ox.Triple]], ids: list[str]) -> list[list[Problem]]:
-        """Problems per record (same order as `graphs`); all records validated in one run."""
-        owners: dict[str, set[int]] = {}
-        lines: list[str] = []
-        for i, triples in enumerate(graphs):
-            for t in triples:
-                s = _skolem(t.subject)
-                owners.setdefault(s, set()).add(i)
-                lines.append(f"{s} {t.predicate} {_skolem(t.object)} .\n")
-        report = self.shapes.validate_text(self.context + "".join(lines), format="ntriples")
+    def validate(self, graphs: list[list[ox.Quad]], ids: list[str]) -> list[list[Problem]]:
+        """Problems per record (same order as `graphs`); all records validated in one run, as
+        one data graph (the quads' graph names are ignored)."""
+        all_quads = [q for g in graphs for q in g]
+        text = ox.serialize(all_quads, format=ox.RdfFormat.N_QUADS).decode()
+        blank = "_:" in text and BLANK.search(text) is not None
+        if blank:  # the validator relabels blank nodes, so give them IRIs it keeps
+            text = "".join(f"{_skolem(q.subject)} {q.predicate} {_skolem(q.object)} .\n"
+                           for q in all_quads)
+        report = self.shapes.validate_text(self.context + text, format="nquads")
         problems: list[list[Problem]] = [[] for _ in graphs]
+        if not report.results:
+            return problems
+        focus = {r.focus_node for r in report.results}
+        owners: dict[str, set[int]] = {}
+        for i, quads in enumerate(graphs):  # only now, and only for nodes that have problems
+            for q in quads:
+                s = _skolem(q.subject) if blank else str(q.subject)
+                if s in focus:
+                    owners.setdefault(s, set()).add(i)
         seen: set[tuple] = set()
         for r in report.results:
             for i in sorted(owners.get(r.focus_node, ())):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from pathlib import Path
 
 from erfgoed.errors import InputError
 
 CHUNK = 1 << 20
+HIGH = re.compile(rb"[\x80-\xff]")
 
 
 def detect_encoding(path: Path) -> str:
@@ -32,13 +34,13 @@ def detect_encoding(path: Path) -> str:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 bad_line = line + chunk[: exc.start].count(b"\n")
-                if saw_multibyte or any(b >= 0x80 for b in chunk[: exc.start]):
+                if saw_multibyte or HIGH.search(chunk, 0, exc.start):
                     raise InputError(
                         "mixed encodings: this line is not UTF-8 while earlier lines are. "
                         "Save the file again as UTF-8 (in Excel: 'CSV UTF-8').",
                         file=str(path), line=bad_line) from None
                 return _check_cp1252(path)
-            saw_multibyte = saw_multibyte or any(b >= 0x80 for b in chunk)
+            saw_multibyte = saw_multibyte or HIGH.search(chunk) is not None
             line += chunk.count(b"\n")
     return "utf-8"
 

@@ -92,6 +92,41 @@ def _term(t: object) -> ox.NamedNode | ox.Literal | ox.Variable:
 class CompiledQuery:
     select: str
     template: list[tuple[object, object, object]]
+    _emitters: dict = field(default_factory=dict, repr=False)
+
+    def emitter(self, variables: tuple[str, ...]) -> Callable[[tuple, set, object], None]:
+        """A function adding the template's triples for one solution (a tuple of values in
+        `variables` order) to a set, as quads in graph `g`. Generated once per variable order: the per-solution work
+        is then only None checks - CONSTRUCT drops a triple when a variable is unbound."""
+        if variables in self._emitters:
+            return self._emitters[variables]
+        index = {v: i for i, v in enumerate(variables)}
+        consts: list[object] = []
+        body = []
+        for triple in self.template:
+            terms, conds = [], []
+            for pos, t in zip("spo", triple, strict=True):
+                if isinstance(t, ox.Variable):
+                    if t.value not in index:
+                        break  # never bound: CONSTRUCT never emits this triple
+                    ref = f"v[{index[t.value]}]"
+                    conds.append(f"{ref} is not None")
+                    if pos == "s":
+                        conds.append(f"type({ref}) is not Literal")
+                    elif pos == "p":
+                        conds.append(f"type({ref}) is NamedNode")
+                    terms.append(ref)
+                else:
+                    consts.append(t)
+                    terms.append(f"C[{len(consts) - 1}]")
+            else:
+                line = f"add(Quad({', '.join(terms)}, g))"
+                body.append(f"    if {' and '.join(conds)}: {line}" if conds else f"    {line}")
+        source = "def emit(v, out, g):\n    add = out.add\n" + "\n".join(body or ["    pass"])
+        scope = {"Quad": ox.Quad, "Literal": ox.Literal, "NamedNode": ox.NamedNode, "C": consts}
+        exec(compile(source, "<mapping template>", "exec"), scope)  # noqa: S102 - our own code
+        self._emitters[variables] = scope["emit"]
+        return scope["emit"]
 
     @classmethod
     def from_text(cls, text: str, name: str) -> CompiledQuery:
@@ -172,8 +207,10 @@ class Mapping:
 
     # construct -------------------------------------------------------------------------------
     def map_batch(self, records: Sequence[Record], minter: Minter, dataset: str,
-                  institution: str = "") -> list[list[ox.Triple]]:
-        """The OSLO triples of each record, in order."""
+                  institution: str = "", graphs: Sequence[ox.NamedNode] | None = None,
+                  ) -> list[list[ox.Quad]]:
+        """The OSLO triples of each record, in order, as quads in the record's graph (the
+        default graph when `graphs` is not given)."""
         assert self.compiled is not None
         scratch = ox.Store()
         scratch.extend(q for i, r in enumerate(records) for q in self.lift(i, r))
@@ -183,24 +220,25 @@ class Mapping:
                  "institution": institution or dataset}
         values = (f"VALUES ({' '.join('?' + k for k in given)}) "
                   f"{{ ({' '.join(str(ox.Literal(v)) for v in given.values())}) }}")
-        out: list[set[ox.Triple]] = [set() for _ in records]
+        out: list[set[ox.Quad]] = [set() for _ in records]
+        graph_of = list(graphs) if graphs is not None else [ox.DefaultGraph()] * len(records)
         solutions = scratch.query(self.compiled.select.replace("%(given)s", values),
                                   custom_functions=_functions(minter, dataset))
-        template = self.compiled.template
+        variables = tuple(v.value for v in solutions.variables)
+        emit = self.compiled.emitter(variables)
+        row_at = variables.index("row")
+        rows: dict[str, tuple[set[ox.Quad], object]] = {}
         for sol in solutions:
-            row = sol["row"]
+            vals = tuple(sol)
+            row = vals[row_at]
             if row is None:
                 continue
-            target = out[int(row.value[len(ROW):])]
-            for s, p, o in template:
-                s2 = sol[s.value] if isinstance(s, ox.Variable) else s
-                p2 = sol[p.value] if isinstance(p, ox.Variable) else p
-                o2 = sol[o.value] if isinstance(o, ox.Variable) else o
-                if (s2 is None or p2 is None or o2 is None or isinstance(s2, ox.Literal)
-                        or not isinstance(p2, ox.NamedNode)):
-                    continue  # CONSTRUCT semantics: unbound or ill-placed terms drop the triple
-                target.add(ox.Triple(s2, p2, o2))
-        return [sorted(t, key=str) for t in out]
+            target = rows.get(row.value)
+            if target is None:
+                i = int(row.value[len(ROW):])
+                target = rows[row.value] = (out[i], graph_of[i])
+            emit(vals, *target)
+        return [list(t) for t in out]
 
 
 _FN_CACHE: dict[tuple[str, str], dict[ox.NamedNode, Callable[..., object]]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -71,7 +72,10 @@ def _web_iri(term: object) -> ox.NamedNode | ox.Literal | None:
 
 
 def functions(minter: Minter, dataset: str) -> dict[ox.NamedNode, Callable[..., object]]:
-    """The functions available to mapping queries, bound to one deployment and dataset."""
+    """The functions available to mapping queries, bound to one deployment and dataset.
+
+    All are pure, and called once per solution with the same few values (every row mints its
+    makers and materials again), so each is memoised."""
 
     def mint(kind: object, key: object) -> ox.NamedNode | None:
         k, v = _text(kind), _text(key)
@@ -91,4 +95,4 @@ def functions(minter: Minter, dataset: str) -> dict[ox.NamedNode, Callable[..., 
         "mint": mint,            # erf:mint("object", ?id) -> <base>/id/object/<dataset>/<id>
         "mint-slug": mint_slug,  # erf:mint-slug("actor", ?name) -> .../actor/<dataset>/<slug>
     }
-    return {ox.NamedNode(ERF + name): fn for name, fn in table.items()}
+    return {ox.NamedNode(ERF + name): lru_cache(maxsize=1 << 16)(fn) for name, fn in table.items()}

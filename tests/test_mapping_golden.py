@@ -25,12 +25,9 @@ def mapped_quads(case: Path) -> list[str]:
     mapping = load_mapping(spec["mapping"])
     records = list(Table(case / "input.csv", id_column=mapping.id_column, required=mapping.required))
     minter = Minter(BASE)
-    graphs = mapping.map_batch(records, minter, spec["dataset"], spec["institution"])
-    lines = set()
-    for record, triples in zip(records, graphs, strict=True):
-        g = ox.NamedNode(minter.record_graph(spec["dataset"], record.local_id))
-        lines |= {f"{ox.Quad(t.subject, t.predicate, t.object, g)} .\n" for t in triples}
-    return sorted(lines)
+    names = [ox.NamedNode(minter.record_graph(spec["dataset"], r.local_id)) for r in records]
+    graphs = mapping.map_batch(records, minter, spec["dataset"], spec["institution"], names)
+    return sorted({f"{q} .\n" for quads in graphs for q in quads})
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()))
