@@ -96,8 +96,9 @@ class CompiledQuery:
 
     def emitter(self, variables: tuple[str, ...]) -> Callable[[tuple, set, object], None]:
         """A function adding the template's triples for one solution (a tuple of values in
-        `variables` order) to a set, as quads in graph `g`. Generated once per variable order: the per-solution work
-        is then only None checks - CONSTRUCT drops a triple when a variable is unbound."""
+        `variables` order) to a set, as quads in graph `g`. Generated once per variable order:
+        the per-solution work is then only None checks - CONSTRUCT drops a triple when a
+        variable is unbound."""
         if variables in self._emitters:
             return self._emitters[variables]
         index = {v: i for i, v in enumerate(variables)}
