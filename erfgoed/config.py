@@ -152,10 +152,15 @@ def load_config(path: str | Path | None = None, *, store: str | None = None) -> 
     return config
 
 
+RESERVED_IDS = {"meta", "terms", "alignments", "authority", "quarantine"}
+
+
 def check_dataset_id(ds_id: str) -> str:
     """Dataset ids appear in URIs: keep them to lowercase letters, digits and hyphens."""
     import re
 
+    if ds_id in RESERVED_IDS:
+        raise UserError(f"dataset id '{ds_id}' is reserved (it names a system graph).")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", ds_id):
         raise UserError(f"dataset id '{ds_id}' must be lowercase letters, digits and hyphens "
                         "(it becomes part of every URI of the dataset).")

@@ -151,12 +151,14 @@ class Ingest:
             if any(p.severity == "Violation" for p in probs):
                 self._reject(r, r.local_id, probs, h, quads)
                 continue
+            own, shared = self._split(quads, r.local_id, g)
+            bulk += shared  # shared things only ever gain statements; see Minter.owner_graph
             if r.local_id in self.index or self.store.has_graph(g):
                 replace_graphs.append(g)
-                replace_quads += quads
+                replace_quads += own
                 delete_meta.append((self.minter.meta_graph, g))
             else:
-                bulk += quads
+                bulk += own
             meta_quads += meta.record_quads(self.minter, self.dataset, r.local_id, h,
                                             meta.PUBLISHED, self.run, r.datestamp)
             self.log.set(r.local_id, probs)
@@ -169,6 +171,18 @@ class Ingest:
         if meta_quads:
             self.store.replace(drop_graphs=replace_graphs, delete_subjects=delete_meta,
                                insert=replace_quads + meta_quads)
+
+    def _split(self, quads: list[ox.Quad], local_id: str, graph: str
+               ) -> tuple[list[ox.Quad], list[ox.Quad]]:
+        """The record's own quads (in its graph) and those about shared things (in theirs)."""
+        own, shared = [], []
+        for q in quads:
+            g = self.minter.owner_graph(q.subject.value, self.dataset, local_id)
+            if g == graph:
+                own.append(q)
+            else:
+                shared.append(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(g)))
+        return own, shared
 
     def _reject(self, r: Record, key: str, problems: list[Problem], h: str | None = None,
                 quads: list[ox.Quad] | None = None) -> None:

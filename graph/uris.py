@@ -46,6 +46,23 @@ class Minter:
     def record_graph(self, dataset: str, local_id: str) -> str:
         return f"{self.base}/graph/{dataset}/{encode_id(local_id)}"
 
+    def owner_graph(self, subject: str, dataset: str, local_id: str) -> str:
+        """The graph a triple about `subject` belongs in, when record `local_id` states it.
+
+        Things minted from the record's own id (the object, <object>#productie, ...) live in the
+        record's graph. Shared things (a maker, a material term) live once, in a graph of their
+        own (<base>/graph/<dataset>/<kind>/<key>): the union default graph counts a triple once
+        per graph holding it, so repeating them per record would multiply query results.
+        """
+        prefix = f"{self.base}/id/"
+        if subject.startswith(prefix):
+            parts = subject[len(prefix):].split("#", 1)[0].split("/")
+            if len(parts) == 3 and parts[1] == dataset:
+                if parts[2] == encode_id(local_id):
+                    return self.record_graph(dataset, local_id)
+                return f"{self.base}/graph/{dataset}/{parts[0]}/{parts[2]}"
+        return self.record_graph(dataset, local_id)
+
     def dataset_graph_prefix(self, dataset: str) -> str:
         return f"{self.base}/graph/{dataset}/"
 

@@ -198,3 +198,15 @@ def test_cli_ingest_prints_a_summary_and_exits_2_on_unusable_files(tmp_path, mon
     assert "Traceback" not in bad.output
     missing = runner.invoke(main, ["ingest", str(tmp_path / "r.csv"), *args[:4], "--mapping", "nope"])
     assert missing.exit_code == 2 and "no mapping named 'nope'" in missing.output
+
+
+def test_shared_things_are_stored_once_so_queries_do_not_multiply(store, config, tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("objectnummer;titel;vervaardiger;materiaal\nA;Een;Emile Claus;papier\n"
+                 "B;Twee;Emile Claus;papier\nC;Drie;Emile Claus;papier|linnen\n", "utf-8")
+    run(store, config, p)
+    q = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?label WHERE { ?thing skos:prefLabel ?label FILTER(STR(?label) IN ("papier", "Emile Claus")) }"""
+    assert sorted(s["label"].value for s in store.query(q)) == ["Emile Claus", "papier"]
+    minter = Minter(config.base_uri)
+    assert store.has_graph(minter.owner_graph(minter.entity("actor", "test", "emile-claus"), "test", "A"))
