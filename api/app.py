@@ -7,10 +7,9 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 
 from erfgoed.api import sparql
-from erfgoed.api.render import dataset_view, render
+from erfgoed.api.render import TEMPLATES, dataset_view, render
 from erfgoed.config import Config
 from erfgoed.graph.uris import Minter
 
@@ -47,7 +46,11 @@ def create_app(config: Config, store=None) -> FastAPI:
     app.state.config = config
     app.state.store = store
     app.include_router(sparql.router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.get("/static/style.css", include_in_schema=False)
+    def stylesheet() -> PlainTextResponse:  # one stylesheet, also inlined in standalone reports
+        return PlainTextResponse((TEMPLATES / "style.css").read_text("utf-8"), media_type="text/css")
+
     minter = Minter(config.base_uri)
 
     def datasets_known() -> list[str]:

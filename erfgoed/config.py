@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,8 +158,6 @@ RESERVED_IDS = {"meta", "terms", "alignments", "authority", "quarantine"}
 
 def check_dataset_id(ds_id: str) -> str:
     """Dataset ids appear in URIs: keep them to lowercase letters, digits and hyphens."""
-    import re
-
     if ds_id in RESERVED_IDS:
         raise UserError(f"dataset id '{ds_id}' is reserved (it names a system graph).")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", ds_id):

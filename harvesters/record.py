@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -18,7 +18,6 @@ class Record:
     deleted: bool = False           # the source says this record is gone
     line: int | None = None         # where the record starts in its file, for error messages
     problem: str | None = None      # the harvester could not read this record properly
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def content_hash(self, salt: str = "") -> str:
         """Stable hash of what the record says (plus the mapping/shapes fingerprint as salt)."""

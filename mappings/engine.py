@@ -22,7 +22,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from erfgoed.errors import UserError
-from erfgoed.graph.namespaces import PREFIXES
 from erfgoed.graph.uris import Minter, slug
 from erfgoed.harvesters.record import Record
 from erfgoed.mappings.functions import functions
@@ -292,4 +291,4 @@ def load_mapping(name_or_path: str) -> Mapping:
         fingerprint=fingerprint, compiled=compiled)
 
 
-__all__ = ["Mapping", "load_mapping", "available_mappings", "PREFIXES"]
+__all__ = ["Mapping", "load_mapping", "available_mappings"]
