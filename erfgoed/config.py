@@ -40,6 +40,8 @@ SETTINGS: dict[str, Setting] = {
         "Public SPARQL results are cut after this many rows or triples."),
     "ingest.max_file_mb": Setting(int, 100,
         "Register files larger than this are refused (split them, or raise the limit)."),
+    "ingest.workers": Setting(int, 1,
+        "Worker processes mapping and validating while the store loads (0: all in one process)."),
     "ingest.batch_size": Setting(int, 1000,
         "Records mapped, validated and loaded together (per-record accept/reject within)."),
 }

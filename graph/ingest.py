@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -22,11 +23,12 @@ import pyoxigraph as ox
 
 from erfgoed.config import Config
 from erfgoed.graph import meta
+from erfgoed.graph.prepare import Pipeline, Prepared, Preparer
 from erfgoed.graph.quarantine import Quarantine
 from erfgoed.graph.report import ProblemLog
 from erfgoed.graph.store import Store
 from erfgoed.graph.uris import Minter
-from erfgoed.graph.validation import Problem, Validator
+from erfgoed.graph.validation import Problem
 from erfgoed.harvesters.record import Record
 from erfgoed.mappings.engine import Mapping
 
@@ -54,12 +56,12 @@ class Ingest:
     """One ingest run of one dataset."""
 
     def __init__(self, store: Store, config: Config, dataset: str, mapping: Mapping, *,
-                 title: str = "", institution: str = "", validator: Validator | None = None):
+                 title: str = "", institution: str = ""):
         self.store, self.config, self.dataset, self.mapping = store, config, dataset, mapping
         self.title, self.institution = title, institution
         self.minter = Minter(config.base_uri)
-        self.validator = validator or Validator(mapping.shapes)
-        self.salt = mapping.fingerprint + self.validator.fingerprint
+        self.preparer = Preparer(mapping.source, config.base_uri, dataset, institution)
+        self.salt = mapping.fingerprint + self.preparer.validator.fingerprint
         data_dir = config.resolve(config["site.data_dir"])
         self.quarantine = Quarantine(data_dir, dataset)
         self.log = ProblemLog(data_dir, dataset)
@@ -78,10 +80,18 @@ class Ingest:
         self.quarantined_ids = self.quarantine.ids()
         self.seen: dict[str, int | None] = {}
         self.kept_aside: set[str] = set()  # quarantine keys this run wrote or confirmed
-        for batch in _batches(records, self.config["ingest.batch_size"]):
-            self._batch(batch)
-            if progress:
-                progress(len(batch))
+        pipeline = Pipeline(self.preparer, self.config["ingest.workers"])
+        pending: deque[tuple[list[tuple[Record, str]], tuple, int]] = deque()
+        try:
+            for batch in _batches(records, self.config["ingest.batch_size"]):
+                items = self._classify(batch)
+                pending.append((items, pipeline.submit([r for r, _ in items]), len(batch)))
+                while len(pending) > 1:  # the worker prepares the next while this one loads
+                    self._commit_oldest(pipeline, pending, progress)
+            while pending:
+                self._commit_oldest(pipeline, pending, progress)
+        finally:
+            pipeline.close()
         if full:
             self._remove_missing()
         self.store.add(meta.run_quads(self.minter, self.dataset, self.run, started, source,
@@ -90,8 +100,18 @@ class Ingest:
         return IngestResult(self.dataset, self.run, self.counts,
                             [p for ps in self.log.problems.values() for p in ps])
 
+    def _commit_oldest(self, pipeline: Pipeline, pending: deque,
+                       progress: Callable[[int], None] | None) -> None:
+        items, handle, size = pending.popleft()
+        if items:
+            self._load(items, pipeline.result(handle))
+        if progress:
+            progress(size)
+
     # -- one batch ------------------------------------------------------------------------------
-    def _batch(self, batch: list[Record]) -> None:
+    def _classify(self, batch: list[Record]) -> list[tuple[Record, str]]:
+        """Sort a batch out: returns the new or changed records (with their hash) to prepare;
+        rejects what cannot be read, counts what is unchanged, removes what the source deleted."""
         to_map: list[tuple[Record, str]] = []
         removed: list[Record] = []
         for r in batch:
@@ -129,36 +149,32 @@ class Ingest:
                     self.kept_aside.add(key)
                     continue
             to_map.append((r, h))
-        if to_map:
-            self._map_validate_load(to_map)
         if removed:
             self._remove([r.local_id for r in removed])
+        return to_map
 
-    def _map_validate_load(self, items: list[tuple[Record, str]]) -> None:
-        records = [r for r, _ in items]
-        names = [self.minter.record_graph(self.dataset, r.local_id) for r in records]
-        graphs = self.mapping.map_batch(records, self.minter, self.dataset, self.institution,
-                                        [ox.NamedNode(g) for g in names])
-        problems = self.validator.validate(graphs, [r.local_id for r in records])
-        bulk: list[ox.Quad] = []
+    def _load(self, items: list[tuple[Record, str]], prepared: list[Prepared]) -> None:
+        bulk: list[bytes] = []
         replace_graphs: list[str] = []
         replace_quads: list[ox.Quad] = []
         meta_quads: list[ox.Quad] = []
         delete_meta: list[tuple[str, str]] = []
-        for (r, h), g, quads, probs in zip(items, names, graphs, problems, strict=True):
-            for p in probs:
-                p.line, p.column = r.line, self.mapping.column_of(p.field) if p.field else None
-            if any(p.severity == "Violation" for p in probs):
-                self._reject(r, r.local_id, probs, h, quads)
+        for (r, h), p in zip(items, prepared, strict=True):
+            probs = p.problems
+            for problem in probs:
+                problem.line = r.line
+                problem.column = self.mapping.column_of(problem.field) if problem.field else None
+            if any(problem.severity == "Violation" for problem in probs):
+                self._reject(r, r.local_id, probs, h, p.own + p.shared)
                 continue
-            own, shared = self._split(quads, r.local_id, g)
-            bulk += shared  # shared things only ever gain statements; see Minter.owner_graph
+            g = self.minter.record_graph(self.dataset, r.local_id)
+            bulk.append(p.shared)  # shared things only ever gain statements
             if r.local_id in self.index or self.store.has_graph(g):
                 replace_graphs.append(g)
-                replace_quads += own
+                replace_quads += ox.parse(p.own, format=ox.RdfFormat.N_QUADS)
                 delete_meta.append((self.minter.meta_graph, g))
             else:
-                bulk += own
+                bulk.append(p.own)
             meta_quads += meta.record_quads(self.minter, self.dataset, r.local_id, h,
                                             meta.PUBLISHED, self.run, r.datestamp)
             self.log.set(r.local_id, probs)
@@ -166,31 +182,20 @@ class Ingest:
                 self.quarantine.discard(r.local_id)
             self.counts.loaded += 1
             self.counts.warnings += bool(probs)
-        if bulk:
-            self.store.add(bulk, bulk=True)
+        data = b"".join(bulk)
+        if data:
+            self.store.add(ox.parse(data, format=ox.RdfFormat.N_QUADS), bulk=True)
         if meta_quads:
             self.store.replace(drop_graphs=replace_graphs, delete_subjects=delete_meta,
                                insert=replace_quads + meta_quads)
 
-    def _split(self, quads: list[ox.Quad], local_id: str, graph: str
-               ) -> tuple[list[ox.Quad], list[ox.Quad]]:
-        """The record's own quads (in its graph) and those about shared things (in theirs)."""
-        own, shared = [], []
-        for q in quads:
-            g = self.minter.owner_graph(q.subject.value, self.dataset, local_id)
-            if g == graph:
-                own.append(q)
-            else:
-                shared.append(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(g)))
-        return own, shared
-
     def _reject(self, r: Record, key: str, problems: list[Problem], h: str | None = None,
-                quads: list[ox.Quad] | None = None) -> None:
+                rdf: bytes = b"") -> None:
         """Keep an invalid record aside; a published earlier version stays online."""
         self.quarantine.put(key, {
             "local_id": key, "line": r.line, "source": r.source, "hash": h,
             "payload": r.payload, "problems": [p.to_dict() for p in problems],
-            "rdf": "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads or ()),
+            "rdf": rdf.decode(),
             "run": self.run,
         })
         self.log.set(key, problems)

@@ -165,6 +165,7 @@ class Mapping:
     split: dict[str, str] = field(default_factory=dict)
     pairs: dict[str, list[str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
+    source: str = ""               # the mapping file, so a worker process can load it too
     fingerprint: str = ""
     compiled: CompiledQuery | None = None
 
@@ -288,7 +289,7 @@ def load_mapping(name_or_path: str) -> Mapping:
         required=tuple(raw.get("required", ())), columns=dict(raw.get("columns", {})),
         split=dict(raw.get("split", {})), defaults=dict(raw.get("defaults", {})),
         pairs={k: list(v) for k, v in raw.get("pairs", {}).items()},
-        fingerprint=fingerprint, compiled=compiled)
+        source=str(path), fingerprint=fingerprint, compiled=compiled)
 
 
 __all__ = ["Mapping", "load_mapping", "available_mappings"]

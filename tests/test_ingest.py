@@ -250,3 +250,20 @@ def test_dump_and_restore_give_the_same_answers(store, config, register, tmp_pat
         assert target.count() == 0
     finally:
         target.close()
+
+
+def test_a_worker_process_gives_the_same_store_as_one_process(config, register, tmp_path):
+    from erfgoed.graph.store import open_store
+
+    contents = []
+    for workers in (0, 1):
+        config.values.update({"ingest.batch_size": 2, "ingest.workers": workers,
+                              "site.data_dir": str(tmp_path / f"data{workers}")})
+        s = open_store(str(tmp_path / f"store{workers}"))
+        try:
+            r = run(s, config, register)
+            assert (r.counts.loaded, r.counts.quarantined) == (4, 2)
+            contents.append(sorted(str(q) for q in s.quads() if "graph/meta" not in str(q.graph_name)))
+        finally:
+            s.close()
+    assert contents[0] == contents[1] and contents[0]

@@ -1,0 +1,104 @@
+"""Map + validate one batch: the CPU-bound half of an ingest.
+
+On large inputs it runs in a worker process (2 cores: the ingest process loads batch n into the
+store while the worker prepares batch n+1); results travel back as N-Quads text, which
+pyoxigraph parses far faster than Python could pickle quads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from erfgoed.graph.uris import Minter
+from erfgoed.graph.validation import Problem, Validator
+from erfgoed.harvesters.record import Record
+from erfgoed.mappings.engine import load_mapping
+
+
+@dataclass
+class Prepared:
+    problems: list[Problem]
+    own: bytes      # N-Quads: the record's own graph
+    shared: bytes   # N-Quads: statements about shared things, in their graphs
+
+
+class Preparer:
+    def __init__(self, mapping: str, base: str, dataset: str, institution: str):
+        self.args = (mapping, base, dataset, institution)
+        self.mapping = load_mapping(mapping)
+        self.validator = Validator(self.mapping.shapes)
+        self.minter, self.dataset, self.institution = Minter(base), dataset, institution
+
+    def __call__(self, records: list[Record]) -> list[Prepared]:
+        names = [self.minter.record_graph(self.dataset, r.local_id) for r in records]
+        graphs = self.mapping.map_batch(records, self.minter, self.dataset, self.institution,
+                                        [ox.NamedNode(g) for g in names])
+        problems = self.validator.validate(graphs, [r.local_id for r in records])
+        out = []
+        for r, g, quads, probs in zip(records, names, graphs, problems, strict=True):
+            own, shared = [], []
+            for q in quads:
+                owner = self.minter.owner_graph(q.subject.value, self.dataset, r.local_id)
+                if owner == g:
+                    own.append(q)
+                else:  # see Minter.owner_graph: shared things live once, in their own graph
+                    shared.append(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(owner)))
+            out.append(Prepared(probs, ox.serialize(own, format=ox.RdfFormat.N_QUADS),
+                                ox.serialize(shared, format=ox.RdfFormat.N_QUADS)))
+        return out
+
+
+_worker: Preparer | None = None
+
+
+def _init(*args: str) -> None:
+    global _worker
+    _worker = Preparer(*args)
+
+
+def _prepare(records: list[Record]) -> list[Prepared]:
+    assert _worker is not None
+    return _worker(records)
+
+
+class Pipeline:
+    """Prepares batches inline until a second batch shows the input is large, then in a worker.
+
+    If the worker cannot run (e.g. the program was read from stdin, which a spawned process
+    cannot re-import), batches are prepared inline instead: slower, same result."""
+
+    def __init__(self, preparer: Preparer, workers: int):
+        self.preparer, self.workers = preparer, workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.submitted = 0
+
+    def submit(self, records: list[Record]) -> tuple[list[Record], Future | None]:
+        self.submitted += 1
+        if self.workers and self.submitted > 1:
+            try:
+                if self.pool is None:
+                    self.pool = ProcessPoolExecutor(
+                        self.workers, mp_context=multiprocessing.get_context("spawn"),
+                        initializer=_init, initargs=self.preparer.args)
+                return records, self.pool.submit(_prepare, records)
+            except BrokenProcessPool:
+                self.workers = 0
+        return records, None
+
+    def result(self, handle: tuple[list[Record], Future | None]) -> list[Prepared]:
+        records, future = handle
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                self.workers = 0
+        return self.preparer(records)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
