@@ -60,7 +60,7 @@ class Ingest:
         self.store, self.config, self.dataset, self.mapping = store, config, dataset, mapping
         self.title, self.institution = title, institution
         self.minter = Minter(config.base_uri)
-        self.preparer = Preparer(mapping.source, config.base_uri, dataset, institution)
+        self.preparer = Preparer(mapping.source, config.base_uri, dataset, institution, mapping)
         self.salt = mapping.fingerprint + self.preparer.validator.fingerprint
         data_dir = config.resolve(config["site.data_dir"])
         self.quarantine = Quarantine(data_dir, dataset)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from erfgoed.graph.uris import Minter
 from erfgoed.graph.validation import Problem, Validator
 from erfgoed.harvesters.record import Record
-from erfgoed.mappings.engine import load_mapping
+from erfgoed.mappings.engine import Mapping, load_mapping
 
 
 @dataclass
@@ -28,9 +28,10 @@ class Prepared:
 
 
 class Preparer:
-    def __init__(self, mapping: str, base: str, dataset: str, institution: str):
-        self.args = (mapping, base, dataset, institution)
-        self.mapping = load_mapping(mapping)
+    def __init__(self, mapping: str, base: str, dataset: str, institution: str,
+                 loaded: Mapping | None = None):
+        self.args = (mapping, base, dataset, institution)  # what a worker needs to rebuild it
+        self.mapping = loaded or load_mapping(mapping)
         self.validator = Validator(self.mapping.shapes)
         self.minter, self.dataset, self.institution = Minter(base), dataset, institution
 
