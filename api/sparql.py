@@ -79,6 +79,9 @@ def execute(store, text: str, wanted: list[str], max_results: int, deadline: flo
             truncated = True
             break
         if time.monotonic() > deadline:
+            # pyoxigraph objects must be dropped on this thread, not by whoever holds the
+            # traceback of the exception
+            result = item = rows = None
             raise QueryTimeout
         rows.append(item)
     if isinstance(result, ox.QuerySolutions):
