@@ -49,7 +49,7 @@ def _batches(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 def _problem(record: Record, key: str, nl: str, en: str, field_name: str | None = None) -> Problem:
     return Problem(record=key, severity="Violation", message_nl=nl, message_en=en,
-                   field=field_name, line=record.line)
+                   field=field_name, column=field_name, line=record.line)
 
 
 class Ingest:
