@@ -86,7 +86,7 @@ class Ingest:
             for batch in _batches(records, self.config["ingest.batch_size"]):
                 items = self._classify(batch)
                 pending.append((items, pipeline.submit([r for r, _ in items]), len(batch)))
-                while len(pending) > 1:  # the worker prepares the next while this one loads
+                while len(pending) > max(1, pipeline.workers):  # workers prepare while we load
                     self._commit_oldest(pipeline, pending, progress)
             while pending:
                 self._commit_oldest(pipeline, pending, progress)
