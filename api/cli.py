@@ -52,8 +52,12 @@ def _ingest(config: Config, store, ds: DatasetConfig, path: Path, mapping_name: 
     from erfgoed.harvesters.tabular import estimate_rows
     from erfgoed.mappings.engine import load_mapping
 
+    from erfgoed.errors import InputError
+
     mapping = load_mapping(mapping_name)
-    total = estimate_rows(path)
+    if not path.is_file():
+        raise InputError("file not found", file=str(path))
+    total = estimate_rows(path) or 1
     with click.progressbar(length=total, label=f"{ds.id}: {path.name}", show_pos=True,
                            file=sys.stderr) as bar:
         result = ingest_file(store, config, ds.id, path, mapping, title=ds.title,

@@ -196,6 +196,8 @@ def test_cli_ingest_prints_a_summary_and_exits_2_on_unusable_files(tmp_path, mon
     bad = runner.invoke(main, ["ingest", str(tmp_path / "empty.csv"), *args])
     assert bad.exit_code == 2 and "empty.csv: the file has a header but no records" in bad.output
     assert "Traceback" not in bad.output
+    gone = runner.invoke(main, ["ingest", str(tmp_path / "nope.csv"), *args])
+    assert gone.exit_code == 2 and "nope.csv: file not found" in gone.output
     missing = runner.invoke(main, ["ingest", str(tmp_path / "r.csv"), *args[:4], "--mapping", "nope"])
     assert missing.exit_code == 2 and "no mapping named 'nope'" in missing.output
 
