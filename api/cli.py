@@ -48,11 +48,10 @@ def main() -> None:
 
 def _ingest(config: Config, store, ds: DatasetConfig, path: Path, mapping_name: str) -> int:
     from erfgoed.api.render import write_report
+    from erfgoed.errors import InputError
     from erfgoed.graph.ingest import ingest_file
     from erfgoed.harvesters.tabular import estimate_rows
     from erfgoed.mappings.engine import load_mapping
-
-    from erfgoed.errors import InputError
 
     mapping = load_mapping(mapping_name)
     if not path.is_file():
