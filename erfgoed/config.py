@@ -44,6 +44,14 @@ SETTINGS: dict[str, Setting] = {
         "Worker processes mapping and validating while the store loads (0: all in one process)."),
     "ingest.batch_size": Setting(int, 1000,
         "Records mapped, validated and loaded together (per-record accept/reject within)."),
+    "resources.local": Setting(dict, {},
+        "Local copies of standards' files (XSDs, JSON-LD contexts): URL, or URL prefix ending in"
+        " '/', = file or folder. Anything else is fetched once into <data_dir>/cache."),
+    "harvest.timeout_seconds": Setting(float, 60.0, "Harvest requests waiting longer fail (retried)."),
+    "harvest.retries": Setting(int, 4,
+        "Attempts after a failed harvest request (timeouts, 5xx, 429), with doubling pauses."),
+    "harvest.validate_xml": Setting(bool, True,
+        "Check harvested LIDO against its XSD and report schema errors per record."),
 }
 
 # Keys of one [datasets.<id>] table.
@@ -54,6 +62,34 @@ DATASET_SETTINGS: dict[str, Setting] = {
     "mapping": Setting(str, "", "Mapping name (a file in mappings/), e.g. museum-register."),
     "licence": Setting(str, "", "Licence of the dataset's metadata (URI)."),
 }
+
+
+# Keys of one [sources.<name>] table: an endpoint `erfgoed harvest` pulls from.
+SOURCE_SETTINGS: dict[str, Setting] = {
+    "type": Setting(str, "", "oai-pmh, ldes or rest."),
+    "url": Setting(str, "", "Endpoint: OAI-PMH base URL, LDES view/page, or the API's first page."),
+    "dataset": Setting(str, "", "Dataset the records go to (default: the source's name)."),
+    "mapping": Setting(str, "", "Mapping name (default per type: lido, ldes-oslo, uitdatabank-event)."),
+    "metadata_prefix": Setting(str, "lido", "OAI-PMH metadataPrefix (lido, oai_dc)."),
+    "set": Setting(str, "", "OAI-PMH set to harvest (empty: all)."),
+    "schedule": Setting(str, "",
+        "How often to harvest, as an ISO 8601 duration (PT1H, P1D), for `erfgoed harvest --due`."),
+    "page_size": Setting(int, 0, "REST: items per page requested (0: the API's default)."),
+}
+SOURCE_TYPES = ("oai-pmh", "ldes", "rest")
+
+
+@dataclass
+class SourceConfig:
+    name: str
+    type: str
+    url: str
+    dataset: str = ""
+    mapping: str = ""
+    metadata_prefix: str = "lido"
+    set: str = ""
+    schedule: str = ""
+    page_size: int = 0
 
 
 @dataclass
@@ -71,6 +107,7 @@ class Config:
     values: dict[str, Any]
     datasets: dict[str, DatasetConfig] = field(default_factory=dict)
     path: Path | None = None
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -122,11 +159,11 @@ def load_config(path: str | Path | None = None, *, store: str | None = None) -> 
     where = str(cfg_path)
 
     values = {k: s.default for k, s in SETTINGS.items()}
-    sections = {k.split(".")[0] for k in SETTINGS} | {"datasets"}
+    sections = {k.split(".")[0] for k in SETTINGS} | {"datasets", "sources"}
     for section, table in raw.items():
         if section not in sections:
             raise _unknown(section, sorted(sections), where)
-        if section == "datasets":
+        if section in ("datasets", "sources"):
             continue
         if not isinstance(table, dict):
             raise UserError(f"{where}: [{section}] must be a table.")
@@ -146,11 +183,32 @@ def load_config(path: str | Path | None = None, *, store: str | None = None) -> 
             _typed(value, DATASET_SETTINGS[key], key, f"{where} [datasets.{ds_id}]")
         datasets[ds_id] = DatasetConfig(id=ds_id, **table)
 
+    sources: dict[str, SourceConfig] = {}
+    for name, table in raw.get("sources", {}).items():
+        here = f"{where} [sources.{name}]"
+        if not isinstance(table, dict):
+            raise UserError(f"{here} must be a table.")
+        for key, value in table.items():
+            if key not in SOURCE_SETTINGS:
+                raise _unknown(key, list(SOURCE_SETTINGS), here)
+            _typed(value, SOURCE_SETTINGS[key], key, here)
+        for key in ("type", "url"):
+            if not table.get(key):
+                raise UserError(f"{here}: '{key}' is required.")
+        if table["type"] not in SOURCE_TYPES:
+            raise UserError(f"{here}: type '{table['type']}' is not one of {', '.join(SOURCE_TYPES)}.")
+        if table.get("schedule"):
+            parse_duration(table["schedule"], here)
+        src = SourceConfig(name=name, **table)
+        src.dataset = src.dataset or name
+        sources[name] = src
+
     env_store = os.environ.get("ERFGOED_STORE")
     if store or env_store:
         values["store.location"] = store or env_store
-    config = Config(values=values, datasets=datasets, path=cfg_path if cfg_path.exists() else None)
-    for ds_id in datasets:
+    config = Config(values=values, datasets=datasets, path=cfg_path if cfg_path.exists() else None,
+                    sources=sources)
+    for ds_id in list(datasets) + [s.dataset for s in sources.values()]:
         check_dataset_id(ds_id)
     return config
 
@@ -166,3 +224,12 @@ def check_dataset_id(ds_id: str) -> str:
         raise UserError(f"dataset id '{ds_id}' must be lowercase letters, digits and hyphens "
                         "(it becomes part of every URI of the dataset).")
     return ds_id
+
+
+def parse_duration(text: str, where: str = "schedule") -> float:
+    """Seconds in an ISO 8601 duration such as PT30M, PT1H, P1D, P1W."""
+    m = re.fullmatch(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", text)
+    if not m or not any(m.groups()):
+        raise UserError(f"{where}: '{text}' is not an ISO 8601 duration (e.g. PT1H, P1D).")
+    w, d, h, mi, sec = (int(g or 0) for g in m.groups())
+    return (((w * 7 + d) * 24 + h) * 60 + mi) * 60 + sec

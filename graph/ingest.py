@@ -70,7 +70,11 @@ class Ingest:
         self.run = self.minter.run(dataset, f"{stamp}-{uuid.uuid4().hex[:6]}")
 
     def __call__(self, records: Iterable[Record], *, source: str, full: bool = False,
-                 progress: Callable[[int], None] | None = None) -> IngestResult:
+                 progress: Callable[[int], None] | None = None,
+                 on_commit: Callable[[Record], None] | None = None,
+                 seen_before: Iterable[str] = ()) -> IngestResult:
+        """`on_commit(r)`: every record up to `r` is now committed (a harvest checkpoints there).
+        `seen_before`: ids an interrupted full run had already seen (so they are not removed)."""
         started = meta.now()
         d = self.minter.dataset(self.dataset)
         self.store.replace(delete_subjects=[(self.minter.meta_graph, d)],
@@ -78,14 +82,15 @@ class Ingest:
                                                      self.institution))
         self.index = meta.record_index(self.store, self.minter, self.dataset)
         self.quarantined_ids = self.quarantine.ids()
-        self.seen: dict[str, int | None] = {}
+        self.seen: dict[str, int | None] = dict.fromkeys(seen_before)
+        self.on_commit = on_commit
         self.kept_aside: set[str] = set()  # quarantine keys this run wrote or confirmed
         pipeline = Pipeline(self.preparer, self.config["ingest.workers"])
         pending: deque[tuple[list[tuple[Record, str]], tuple, int]] = deque()
         try:
             for batch in _batches(records, self.config["ingest.batch_size"]):
                 items = self._classify(batch)
-                pending.append((items, pipeline.submit([r for r, _ in items]), len(batch)))
+                pending.append((items, pipeline.submit([r for r, _ in items]), batch))
                 while len(pending) > max(1, pipeline.workers):  # workers prepare while we load
                     self._commit_oldest(pipeline, pending, progress)
             while pending:
@@ -102,17 +107,19 @@ class Ingest:
 
     def _commit_oldest(self, pipeline: Pipeline, pending: deque,
                        progress: Callable[[int], None] | None) -> None:
-        items, handle, size = pending.popleft()
+        items, handle, batch = pending.popleft()
         if items:
             self._load(items, pipeline.result(handle))
+        if self.on_commit:
+            self.on_commit(batch[-1])
         if progress:
-            progress(size)
+            progress(len(batch))
 
     # -- one batch ------------------------------------------------------------------------------
     def _classify(self, batch: list[Record]) -> list[tuple[Record, str]]:
         """Sort a batch out: returns the new or changed records (with their hash) to prepare;
         rejects what cannot be read, counts what is unchanged, removes what the source deleted."""
-        to_map: list[tuple[Record, str]] = []
+        to_map: dict[str, tuple[Record, str]] = {}
         removed: list[Record] = []
         for r in batch:
             key = r.local_id
@@ -121,7 +128,13 @@ class Ingest:
                     r, f"line-{r.line}", f"Regel {r.line} heeft geen {self.mapping.id_column}.",
                     f"Line {r.line} has no {self.mapping.id_column}.", self.mapping.id_column)])
                 continue
-            if key in self.seen:
+            state = self.index.get(key)
+            if r.datestamp and state and state.datestamp and r.datestamp < state.datestamp:
+                self.counts.unchanged += 1  # an older version than the one we hold
+                continue
+            if key in self.seen and r.datestamp:
+                to_map.pop(key, None)  # a newer version of a record seen before: it wins
+            elif key in self.seen:
                 dup = f"{key} (line {r.line})"
                 first = self.seen[key]
                 self._reject(r, dup, [_problem(
@@ -138,7 +151,6 @@ class Ingest:
                 removed.append(r)
                 continue
             h = r.content_hash(self.salt)
-            state = self.index.get(key)
             if state and state.content_hash == h and state.status == meta.PUBLISHED:
                 self.counts.unchanged += 1
                 continue
@@ -148,10 +160,10 @@ class Ingest:
                     self.counts.quarantined += 1  # still the same invalid version
                     self.kept_aside.add(key)
                     continue
-            to_map.append((r, h))
+            to_map[key] = (r, h)
         if removed:
-            self._remove([r.local_id for r in removed])
-        return to_map
+            self._remove([r.local_id for r in removed], {r.local_id: r.datestamp for r in removed})
+        return list(to_map.values())
 
     def _load(self, items: list[tuple[Record, str]], prepared: list[Prepared]) -> None:
         bulk: list[bytes] = []
@@ -160,7 +172,7 @@ class Ingest:
         meta_quads: list[ox.Quad] = []
         delete_meta: list[tuple[str, str]] = []
         for (r, h), p in zip(items, prepared, strict=True):
-            probs = p.problems
+            probs = p.problems + [Problem(r.local_id, "Warning", w, w) for w in r.warnings]
             for problem in probs:
                 problem.line = r.line
                 problem.column = self.mapping.column_of(problem.field) if problem.field else None
@@ -180,6 +192,7 @@ class Ingest:
             self.log.set(r.local_id, probs)
             if r.local_id in self.quarantined_ids:
                 self.quarantine.discard(r.local_id)
+            self.index[r.local_id] = meta.RecordState(g, h, meta.PUBLISHED, r.datestamp)
             self.counts.loaded += 1
             self.counts.warnings += bool(probs)
         data = b"".join(bulk)
@@ -202,7 +215,7 @@ class Ingest:
         self.kept_aside.add(key)
         self.counts.quarantined += 1
 
-    def _remove(self, local_ids: list[str]) -> None:
+    def _remove(self, local_ids: list[str], datestamps: dict[str, str | None] | None = None) -> None:
         """Drop published records' graphs; their meta entry stays, as 'removed' (URIs answer 410)."""
         for i in range(0, len(local_ids), 1000):
             graphs, metas, quads = [], [], []
@@ -214,8 +227,11 @@ class Ingest:
                     continue
                 graphs.append(state.graph)
                 metas.append((self.minter.meta_graph, state.graph))
+                date = (datestamps or {}).get(local_id)
                 quads += meta.record_quads(self.minter, self.dataset, local_id,
-                                           state.content_hash, meta.REMOVED, self.run)
+                                           state.content_hash, meta.REMOVED, self.run, date)
+                self.index[local_id] = meta.RecordState(state.graph, state.content_hash,
+                                                        meta.REMOVED, date)
                 self.counts.removed += 1
             if graphs:
                 self.store.replace(drop_graphs=graphs, delete_subjects=metas, insert=quads)

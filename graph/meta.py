@@ -24,6 +24,7 @@ class RecordState:
     graph: str
     content_hash: str
     status: str
+    datestamp: str | None = None   # the source's date of the version we hold
 
 
 @dataclass
@@ -47,11 +48,13 @@ def now() -> ox.Literal:
 def record_index(store: Store, minter: Minter, dataset: str) -> dict[str, RecordState]:
     """What the store knows about a dataset's records, by local id."""
     q = sparql_prologue("erf", "dcterms") + f"""
-    SELECT ?g ?id ?hash ?status WHERE {{ GRAPH <{minter.meta_graph}> {{
+    SELECT ?g ?id ?hash ?status ?date WHERE {{ GRAPH <{minter.meta_graph}> {{
       ?g dcterms:isPartOf <{minter.dataset(dataset)}> ; dcterms:identifier ?id ;
-         erf:contentHash ?hash ; erf:status ?status }} }}"""
+         erf:contentHash ?hash ; erf:status ?status
+      OPTIONAL {{ ?g erf:sourceDatestamp ?date }} }} }}"""
     return {sol["id"].value: RecordState(sol["g"].value, sol["hash"].value,
-                                         sol["status"].value.rsplit("#", 1)[-1])
+                                         sol["status"].value.rsplit("#", 1)[-1],
+                                         sol["date"].value if sol["date"] else None)
             for sol in store.query(q, union=False)}
 
 

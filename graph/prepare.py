@@ -37,9 +37,12 @@ class Preparer:
 
     def __call__(self, records: list[Record]) -> list[Prepared]:
         names = [self.minter.record_graph(self.dataset, r.local_id) for r in records]
+        unreadable: dict[int, str] = {}
         graphs = self.mapping.map_batch(records, self.minter, self.dataset, self.institution,
-                                        [ox.NamedNode(g) for g in names])
+                                        [ox.NamedNode(g) for g in names], unreadable)
         problems = self.validator.validate(graphs, [r.local_id for r in records])
+        for i, reason in unreadable.items():
+            problems[i].append(Problem(records[i].local_id, "Violation", reason, reason))
         out = []
         for r, g, quads, probs in zip(records, names, graphs, problems, strict=True):
             own, shared = [], []

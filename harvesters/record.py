@@ -12,12 +12,14 @@ from typing import Any
 class Record:
     source: str                     # file path or endpoint URL
     local_id: str                   # the institution's own id (inventory number, OAI identifier)
-    payload: Any                    # what the mapping reads: a row dict, an XML element, a graph
+    payload: Any                    # what the mapping reads: a row dict, XML or JSON text, RDF
     media_type: str = "application/x-erfgoed-row+json"
     datestamp: str | None = None    # the source's last-modified date, when it has one
     deleted: bool = False           # the source says this record is gone
     line: int | None = None         # where the record starts in its file, for error messages
     problem: str | None = None      # the harvester could not read this record properly
+    warnings: tuple[str, ...] = ()  # published anyway, but reported (e.g. LIDO schema errors)
+    cursor: str | None = None       # where a resumed harvest starts to read this record again
 
     def content_hash(self, salt: str = "") -> str:
         """Stable hash of what the record says (plus the mapping/shapes fingerprint as salt)."""

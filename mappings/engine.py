@@ -13,30 +13,25 @@ Extension functions (erf:date-edtf, erf:mint, ...) are in functions.py.
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from lxml import etree
 
 from erfgoed.errors import UserError
-from erfgoed.graph.uris import Minter, slug
+from erfgoed.graph.uris import Minter
 from erfgoed.harvesters.record import Record
 from erfgoed.mappings.functions import functions
+from erfgoed.mappings.lift import ROW, JsonLift, RowLift, XmlLift, field_iri
 
 MAPPINGS_DIR = Path(__file__).parent
-FIELD = "https://w3id.org/erfgoed-kg/field#"
-ROW = "urn:erfgoed:row:"
 MAPPING_KEYS = {"name", "title", "description", "query", "shapes", "id", "language", "required",
-                "sheet", "columns", "split", "pairs", "defaults"}
-
-
-def field_iri(name: str) -> ox.NamedNode:
-    """`f:<name>` for a query field; columns with spaces or accents are slugged."""
-    ok = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name)
-    return ox.NamedNode(FIELD + (name if ok else slug(name)))
+                "sheet", "columns", "split", "pairs", "defaults", "format", "namespaces", "fields",
+                "groups"}
+FORMATS = ("table", "xml", "json", "rdf")
 
 
 # -- the CONSTRUCT query, split into its template and a SELECT over its WHERE clause -----------
@@ -165,9 +160,21 @@ class Mapping:
     split: dict[str, str] = field(default_factory=dict)
     pairs: dict[str, list[str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
+    format: str = "table"          # what the payload is: table row, xml, json, or rdf (OSLO as is)
+    namespaces: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = ""               # the mapping file, so a worker process can load it too
     fingerprint: str = ""
     compiled: CompiledQuery | None = None
+
+    def __post_init__(self) -> None:
+        if self.format == "xml":
+            self.lifter = XmlLift(self.namespaces, self.fields, self.groups)
+        elif self.format == "json":
+            self.lifter = JsonLift()
+        else:
+            self.lifter = RowLift(self.columns, self.split, self.pairs, self.defaults)
 
     def column_of(self, field_name: str) -> str:
         """The source column that feeds a query field (for error messages)."""
@@ -177,44 +184,40 @@ class Mapping:
         return field_name
 
     # lift ------------------------------------------------------------------------------------
-    def _values(self, field_name: str, cell: str) -> list[str]:
-        sep = self.split.get(field_name)
-        parts = cell.split(sep) if sep else [cell]
-        return [p.strip() for p in parts if p.strip()]
-
     def lift(self, index: int, record: Record) -> list[ox.Quad]:
         row = ox.NamedNode(f"{ROW}{index}")
-        quads = [ox.Quad(row, field_iri("_id"), ox.Literal(record.local_id))]
-        values: dict[str, list[str]] = {}
-        for column, cell in record.payload.items():
-            name = self.columns.get(column, column)
-            if cell:
-                values[name] = self._values(name, str(cell))
-        for name, default in self.defaults.items():
-            values.setdefault(name, [default])
-        for name, vs in values.items():
-            iri = field_iri(name)
-            quads.extend(ox.Quad(row, iri, ox.Literal(v)) for v in vs)
-        for lead, followers in self.pairs.items():
-            for i, lead_value in enumerate(values.get(lead, [])):
-                pair = ox.NamedNode(f"{ROW}{index}:{lead}:{i}")
-                quads.append(ox.Quad(row, field_iri("pair-" + lead), pair))
-                quads.append(ox.Quad(pair, field_iri(lead), ox.Literal(lead_value)))
-                for f in followers:
-                    fv = values.get(f, [])
-                    if i < len(fv):
-                        quads.append(ox.Quad(pair, field_iri(f), ox.Literal(fv[i])))
-        return quads
+        return [ox.Quad(row, field_iri("_id"), ox.Literal(record.local_id)),
+                *self.lifter(row, record.payload)]
 
     # construct -------------------------------------------------------------------------------
     def map_batch(self, records: Sequence[Record], minter: Minter, dataset: str,
                   institution: str = "", graphs: Sequence[ox.NamedNode] | None = None,
-                  ) -> list[list[ox.Quad]]:
+                  errors: dict[int, str] | None = None) -> list[list[ox.Quad]]:
         """The OSLO triples of each record, in order, as quads in the record's graph (the
-        default graph when `graphs` is not given)."""
+        default graph when `graphs` is not given). A record that cannot be read maps to nothing
+        and its reason goes into `errors` (by position)."""
+        errors = {} if errors is None else errors
+        graph_of = list(graphs) if graphs is not None else [ox.DefaultGraph()] * len(records)
+        lifted: list[ox.Quad] = []
+        for i, r in enumerate(records):
+            try:
+                if self.format == "rdf":
+                    lifted += parse_rdf(r.payload, graph_of[i])
+                else:
+                    lifted += self.lift(i, r)
+            except (ValueError, SyntaxError, etree.XMLSyntaxError) as exc:
+                errors[i] = f"{self.format.upper()} cannot be read: {exc}"
+        if self.format == "rdf":
+            out_rdf: list[list[ox.Quad]] = [[] for _ in records]
+            index = {g.value if isinstance(g, ox.NamedNode) else "": i
+                     for i, g in enumerate(graph_of)}
+            for q in lifted:
+                out_rdf[index[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode)
+                              else ""]].append(q)
+            return out_rdf
         assert self.compiled is not None
         scratch = ox.Store()
-        scratch.extend(q for i, r in enumerate(records) for q in self.lift(i, r))
+        scratch.extend(lifted)
         # Given values as a VALUES row (substitutions would not reach variables that only
         # appear inside expressions, such as ?lang in STRLANG(?t, ?lang)).
         given = {"base": minter.base, "dataset": dataset, "lang": self.language,
@@ -222,7 +225,6 @@ class Mapping:
         values = (f"VALUES ({' '.join('?' + k for k in given)}) "
                   f"{{ ({' '.join(str(ox.Literal(v)) for v in given.values())}) }}")
         out: list[set[ox.Quad]] = [set() for _ in records]
-        graph_of = list(graphs) if graphs is not None else [ox.DefaultGraph()] * len(records)
         solutions = scratch.query(self.compiled.select.replace("%(given)s", values),
                                   custom_functions=_functions(minter, dataset))
         variables = tuple(v.value for v in solutions.variables)
@@ -240,6 +242,12 @@ class Mapping:
                 target = rows[row.value] = (out[i], graph_of[i])
             emit(vals, *target)
         return [list(t) for t in out]
+
+
+def parse_rdf(payload: str, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+    """A record that is RDF already (an LDES member in OSLO): its N-Triples, in its graph."""
+    return [ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse(payload.encode(), format=ox.RdfFormat.N_TRIPLES)]
 
 
 _FN_CACHE: dict[tuple[str, str], dict[ox.NamedNode, Callable[..., object]]] = {}
@@ -273,22 +281,29 @@ def load_mapping(name_or_path: str) -> Mapping:
     if unknown:
         raise UserError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; "
                         f"allowed: {', '.join(sorted(MAPPING_KEYS))}.")
-    for key in ("query", "shapes", "id"):
+    fmt = raw.get("format", "table")
+    if fmt not in FORMATS:
+        raise UserError(f"{path}: format '{fmt}' is not one of {', '.join(FORMATS)}.")
+    for key in ("shapes", "id") + (() if fmt == "rdf" else ("query",)):
         if key not in raw:
             raise UserError(f"{path}: '{key}' is required.")
-    query_path = MAPPINGS_DIR / "queries" / f"{raw['query']}.rq"
-    if not query_path.exists():
-        raise UserError(f"{path}: query '{raw['query']}' not found in mappings/queries/.")
-    query_text = query_path.read_text(encoding="utf-8")
-    compiled = CompiledQuery.from_text(query_text, query_path.name)
+    query_text, compiled = "", None
+    if fmt != "rdf":
+        query_path = MAPPINGS_DIR / "queries" / f"{raw['query']}.rq"
+        if not query_path.exists():
+            raise UserError(f"{path}: query '{raw['query']}' not found in mappings/queries/.")
+        query_text = query_path.read_text(encoding="utf-8")
+        compiled = CompiledQuery.from_text(query_text, query_path.name)
     fingerprint = hashlib.sha256((text + "\x00" + query_text).encode()).hexdigest()[:16]
     return Mapping(
-        name=raw.get("name", path.stem), query_name=raw["query"], shapes=raw["shapes"],
+        name=raw.get("name", path.stem), query_name=raw.get("query", ""), shapes=raw["shapes"],
         id_column=raw["id"], language=raw.get("language", "nl"), title=raw.get("title", ""),
         description=raw.get("description", ""), sheet=raw.get("sheet"),
         required=tuple(raw.get("required", ())), columns=dict(raw.get("columns", {})),
         split=dict(raw.get("split", {})), defaults=dict(raw.get("defaults", {})),
-        pairs={k: list(v) for k, v in raw.get("pairs", {}).items()},
+        pairs={k: list(v) for k, v in raw.get("pairs", {}).items()}, format=fmt,
+        namespaces=dict(raw.get("namespaces", {})), fields=dict(raw.get("fields", {})),
+        groups={k: dict(v) for k, v in raw.get("groups", {}).items()},
         source=str(path), fingerprint=fingerprint, compiled=compiled)
 
 

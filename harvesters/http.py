@@ -1,0 +1,88 @@
+"""HTTP for every harvester: timeouts, retries with backoff, 503 + Retry-After, ETags.
+
+One place decides how politely and how persistently we talk to an institution's server, so the
+OAI-PMH, LDES and REST harvesters all behave the same way when a server is slow or busy.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+from erfgoed.errors import UserError
+
+RETRY_STATUS = {429, 500, 502, 503, 504}
+USER_AGENT = "erfgoed-kg harvester (+https://github.com/erfgoed-kg/erfgoed-kg)"
+
+
+class HarvestError(UserError):
+    """The source could not be read (after retries); names the URL and what went wrong."""
+
+
+def check_url(url: str) -> str:
+    """Harvest URLs are http(s) only: no file://, ftp:// or other schemes that reach the host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UserError(f"'{url}' is not an http(s) URL; harvest sources must be web addresses.")
+    return url
+
+
+def _retry_after(value: str | None, default: float) -> float:
+    if not value:
+        return default
+    if value.strip().isdigit():
+        return float(value)
+    try:  # an HTTP date
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass
+class Fetcher:
+    timeout: float = 60.0
+    retries: int = 4                 # attempts after the first
+    backoff: float = 2.0             # seconds before the first retry, doubled each time
+    max_wait: float = 300.0          # a Retry-After longer than this is not waited out
+    session: requests.Session = field(default_factory=requests.Session)
+    sleep: object = time.sleep       # tests replace it to run without waiting
+
+    def __post_init__(self) -> None:
+        self.session.headers["User-Agent"] = USER_AGENT
+
+    def get(self, url: str, *, params: dict | None = None, headers: dict | None = None,
+            etag: str | None = None) -> requests.Response:
+        """GET with retries. With `etag`, a 304 Not Modified answer is returned as is."""
+        check_url(url)
+        headers = dict(headers or {})
+        if etag:
+            headers["If-None-Match"] = etag
+        wait = self.backoff
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                resp = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if last:
+                    raise HarvestError(f"{url}: no answer after {self.retries + 1} attempts "
+                                       f"({type(exc).__name__}).") from None
+                self.sleep(wait)
+                wait *= 2
+                continue
+            if resp.status_code in RETRY_STATUS and not last:
+                pause = _retry_after(resp.headers.get("Retry-After"), wait)
+                if pause > self.max_wait:
+                    raise HarvestError(f"{url}: the server asks to come back in {pause:.0f} s "
+                                       f"(HTTP {resp.status_code}); try again later.")
+                self.sleep(pause)
+                wait *= 2
+                continue
+            if resp.status_code >= 400:
+                raise HarvestError(f"{url}: HTTP {resp.status_code} {resp.reason}.")
+            return resp
+        raise AssertionError("unreachable")

@@ -1,0 +1,56 @@
+"""XSD checks of harvested XML (LIDO 1.0), fully offline once the schemas are local.
+
+The LIDO XSD imports GML, SMIL, XLink and xml.xsd by absolute URL; every such URL is answered by
+Resources (local map, cache, or fetched once), never by lxml going to the network itself.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from erfgoed.errors import UserError
+from erfgoed.harvesters.resources import Resources
+
+SCHEMAS = {  # metadataPrefix / XML namespace -> the official schema location
+    "lido": "http://www.lido-schema.org/schema/v1.0/lido-v1.0.xsd",
+}
+LIDO_NS = "http://www.lido-schema.org"
+
+
+class _Resolver(etree.Resolver):
+    def __init__(self, resources: Resources):
+        super().__init__()
+        self.resources = resources
+
+    def resolve(self, url, pubid, context):
+        if url and url.startswith(("http://", "https://")):
+            return self.resolve_filename(str(self.resources.path(url)), context)
+        return None
+
+
+class SchemaCheck:
+    """Validates one record element at a time; errors as plain lines naming line and element."""
+
+    def __init__(self, url: str, resources: Resources):
+        parser = etree.XMLParser(no_network=True, resolve_entities=False)
+        parser.resolvers.add(_Resolver(resources))
+        path = resources.path(url)
+        try:
+            self.schema = etree.XMLSchema(etree.parse(str(path), parser))
+        except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
+            raise UserError(f"the schema {url} (read from {path}) cannot be used: {exc}") from None
+        self.url = url
+
+    @classmethod
+    def for_prefix(cls, prefix: str, resources: Resources) -> SchemaCheck | None:
+        url = SCHEMAS.get(prefix)
+        return cls(url, resources) if url else None
+
+    def errors(self, element: etree._Element, limit: int = 10) -> list[str]:
+        if self.schema.validate(element):
+            return []
+        out = []
+        for e in list(self.schema.error_log)[:limit]:
+            message = e.message.replace("{" + LIDO_NS + "}", "lido:")
+            out.append(f"LIDO schema: line {e.line}: {message}")
+        return out
