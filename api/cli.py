@@ -96,6 +96,85 @@ def ingest(file: Path, dataset_id: str, mapping_name: str | None, config_path, s
         _ingest(config, s, ds, file, mapping_name)
 
 
+def _harvest(config: Config, store, source, full: bool) -> int:
+    from erfgoed.api.render import write_report
+    from erfgoed.graph.harvest import harvest
+
+    done = [0]
+    tty = sys.stderr.isatty()
+
+    def progress(n: int) -> None:  # a harvest's length is unknown up front: a running count
+        done[0] += n
+        if tty:
+            click.echo(f"\r{source.dataset}: {done[0]} records read from {source.url}", nl=False,
+                       err=True)
+
+    result = harvest(store, config, source, full=full, progress=progress)
+    if tty:
+        click.echo("", err=True)
+    c = result.counts
+    report = write_report(config, store, source.dataset)
+    click.echo(f"{source.dataset} ({source.type} {source.url}): {c.loaded} loaded, "
+               f"{c.unchanged} unchanged, {c.removed} removed, {c.quarantined} quarantined "
+               f"({c.warnings} published with warnings).")
+    if c.quarantined or c.warnings:
+        click.echo(f"  report: {report}")
+    return c.quarantined
+
+
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.argument("target", required=False)
+@click.argument("url", required=False)
+@click.option("--all", "all_sources", is_flag=True, help="Harvest every source in the config.")
+@click.option("--full", is_flag=True,
+              help="Read everything again (not only what changed); records the source no longer "
+                   "has are removed.")
+@click.option("--dataset", "dataset_id", default=None, help="Dataset id, for an ad-hoc harvest.")
+@click.option("--metadata-prefix", default="lido", show_default=True,
+              help="OAI-PMH metadataPrefix, for an ad-hoc harvest.")
+@click.option("--mapping", "mapping_name", default=None, help="Mapping name, for an ad-hoc harvest.")
+@config_option
+@store_option
+def harvest(target, url, all_sources, full, dataset_id, metadata_prefix, mapping_name,
+            config_path, store) -> None:
+    """Harvest declared sources, or one endpoint ad hoc.
+
+    \b
+      erfgoed harvest DATASET          sources of DATASET declared in erfgoed.toml
+      erfgoed harvest --all            every declared source
+      erfgoed harvest oai-pmh|ldes|rest URL --dataset ID [--metadata-prefix P] [--mapping NAME]
+
+    Incremental by default (only what changed since the last run); an interrupted harvest
+    resumes where it stopped.
+    """
+    from erfgoed.config import SOURCE_TYPES, SourceConfig
+
+    config = _config(config_path, store)
+    if target in SOURCE_TYPES:
+        if not url or not dataset_id:
+            raise UserError(f"usage: erfgoed harvest {target} URL --dataset ID")
+        from erfgoed.harvesters.http import check_url
+
+        check_url(url)
+        sources = [SourceConfig(name=f"{check_dataset_id(dataset_id)}-{target}", type=target,
+                                url=url, dataset=dataset_id, mapping=mapping_name or "",
+                                metadata_prefix=metadata_prefix)]
+    elif all_sources:
+        sources = list(config.sources.values())
+        if not sources:
+            raise UserError("no sources declared in the config ([sources.<name>] tables).")
+    elif target:
+        sources = [s for s in config.sources.values() if target in (s.dataset, s.name)]
+        if not sources:
+            known = ", ".join(sorted(config.sources)) or "none declared"
+            raise UserError(f"no source for dataset '{target}' in the config (sources: {known}).")
+    else:
+        raise UserError("say what to harvest: a DATASET, --all, or oai-pmh|ldes|rest URL --dataset ID.")
+    with _open(config) as s:
+        for source in sources:
+            _harvest(config, s, source, full)
+
+
 @main.command()
 @config_option
 @store_option

@@ -97,7 +97,7 @@ class Ingest:
                 self._commit_oldest(pipeline, pending, progress)
         finally:
             pipeline.close()
-        if full:
+        if full and self.seen:  # a full run that read nothing (empty answer) removes nothing
             self._remove_missing()
         self.store.add(meta.run_quads(self.minter, self.dataset, self.run, started, source,
                                       self.counts))

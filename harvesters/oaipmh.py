@@ -24,6 +24,10 @@ from erfgoed.harvesters.record import Record
 from erfgoed.harvesters.xmlschema import SchemaCheck
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
+# Sickle's OAI error classes share no base class
+OAI_ERRORS = tuple(getattr(oaiexceptions, n) for n in (
+    "BadArgument", "BadVerb", "BadResumptionToken", "CannotDisseminateFormat", "IdDoesNotExist",
+    "NoSetHierarchy", "NoMetadataFormat", "NoRecordsMatch", "OAIError"))
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -81,6 +85,7 @@ class OaiPmhHarvester:
         self.schema = schema
         self.state = dict(state or {})
         self.full = full
+        self.done = False
         self.api = _Sickle(url, self.fetcher)
 
     def identify(self) -> dict[str, str]:
@@ -115,7 +120,7 @@ class OaiPmhHarvester:
         except oaiexceptions.NoRecordsMatch:
             self._done(None)
             return
-        except oaiexceptions.OAIError as exc:
+        except OAI_ERRORS as exc:
             raise _plain(exc, self.url, self.prefix) from None
         started = None
         while True:
@@ -126,7 +131,7 @@ class OaiPmhHarvester:
             except oaiexceptions.BadResumptionToken as exc:
                 raise UserError(f"{self.url} rejected its own resumptionToken mid-harvest ({exc});"
                                 " run the harvest again to resume from the last page read.") from None
-            except oaiexceptions.OAIError as exc:
+            except OAI_ERRORS as exc:
                 raise _plain(exc, self.url, self.prefix) from None
             started = started or _text(page.xml, f"{OAI}responseDate")
             yield from self._page(page, token)
@@ -139,10 +144,12 @@ class OaiPmhHarvester:
         if started or self.state.get("since") is None:
             self.state["since"] = started
         self.state["token"] = None
+        self.done = True
 
     def commit(self, record: Record) -> None:
         """Every record up to `record` is stored: a resumed run starts at its page."""
-        self.state["token"] = record.cursor
+        if not self.done:
+            self.state["token"] = record.cursor
 
     def _page(self, page: _Response, token: str | None) -> Iterator[Record]:
         for node in page.xml.iter(f"{OAI}record"):

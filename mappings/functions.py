@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from erfgoed.graph.namespaces import EDTF_DATATYPE, PREFIXES, XSD
 from erfgoed.graph.uris import Minter, slug
-from erfgoed.mappings.dates import parse_date
+from erfgoed.mappings.dates import ParsedDate, parse_date
 
 ERF = PREFIXES["erf"]
 WEB_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z", re.I)
@@ -40,13 +40,37 @@ def _edtf(term: object) -> ox.Literal | None:
     return ox.Literal(p.edtf, datatype=EDTF_DATATYPE) if p else None
 
 
+ISO_DATE = re.compile(r"(-?\d{4})(-\d{2}(-\d{2})?)?\Z")
+
+
+def _parse(term: object):
+    """A registrar's date, or an ISO 8601 date as LIDO's earliestDate/latestDate give them."""
+    t = _text(term)
+    m = ISO_DATE.match(t) if t else None
+    if m:
+        return ParsedDate(edtf=t, begin=int(m.group(1)), end=int(m.group(1)))
+    return parse_date(t)
+
+
+def _edtf_range(earliest: object, latest: object) -> ox.Literal | None:
+    """EDTF of an earliest/latest pair: '1601/1620', or one date when both are the same."""
+    a, b = _parse(earliest), _parse(latest)
+    if a and b:
+        text = a.edtf if a.edtf == b.edtf else f"{a.edtf}/{b.edtf}"
+    elif a or b:
+        text = (a or b).edtf
+    else:
+        return None
+    return ox.Literal(text, datatype=EDTF_DATATYPE)
+
+
 def _year_begin(term: object) -> ox.Literal | None:
-    p = parse_date(_text(term))
+    p = _parse(term)
     return ox.Literal(f"{p.begin:04d}", datatype=XSD.gYear) if p and p.begin is not None else None
 
 
 def _year_end(term: object) -> ox.Literal | None:
-    p = parse_date(_text(term))
+    p = _parse(term)
     return ox.Literal(f"{p.end:04d}", datatype=XSD.gYear) if p and p.end is not None else None
 
 
@@ -90,6 +114,7 @@ def functions(minter: Minter, dataset: str) -> dict[ox.NamedNode, Callable[..., 
         "date-edtf": _edtf,
         "date-begin": _year_begin,
         "date-end": _year_end,
+        "edtf-range": _edtf_range,  # erf:edtf-range(?earliest, ?latest) -> "1601/1620"
         "decimal": _decimal,
         "web-iri": _web_iri,
         "mint": mint,            # erf:mint("object", ?id) -> <base>/id/object/<dataset>/<id>
