@@ -145,13 +145,16 @@ class OaiServer(_Server):
 class _FileHandler(_Quiet):
     def do_GET(self) -> None:  # noqa: N802
         srv: FileServer = self.server.owner  # type: ignore[attr-defined]
-        path = urlsplit(self.path).path.lstrip("/")
+        parts = urlsplit(self.path)
+        path = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
         srv.requests.append(self.path)
         target = srv.files.get(path)
         if target is None:
             self.send(404, b"not found", "text/plain")
             return
         body = target.read_bytes()
+        for old, new in srv.rewrite.items():
+            body = body.replace(old.encode(), new.replace("{url}", srv.url).encode())
         etag = '"' + hashlib.sha1(body).hexdigest() + '"'
         ctype = "text/turtle" if path.endswith(".ttl") else "application/ld+json"
         headers = {"ETag": etag, "Cache-Control": "public, max-age=604800, immutable"
@@ -166,11 +169,14 @@ class _FileHandler(_Quiet):
 
 
 class FileServer(_Server):
-    """Serves {url path: file}; replace entries in `files` to change what it serves."""
+    """Serves {url path[?query]: file}; replace entries in `files` to change what it serves.
+    `rewrite`: text replaced in every body ('{url}' = this server), to serve pages that name
+    their production address."""
 
-    def __init__(self, files: dict[str, Path] | None = None):
+    def __init__(self, files: dict[str, Path] | None = None, rewrite: dict[str, str] | None = None):
         super().__init__(_FileHandler)
         self.files: dict[str, Path] = dict(files or {})
+        self.rewrite = dict(rewrite or {})
 
 
 __all__ = ["OaiItem", "OaiServer", "FileServer"]
