@@ -95,6 +95,15 @@ def _web_iri(term: object) -> ox.NamedNode | ox.Literal | None:
     return ox.Literal(t, datatype=XSD.anyURI)  # not a web address: shapes report it
 
 
+def _hash(*terms: object) -> ox.Literal:
+    """8 hex digits (CRC32) of the values: a short, content-based key for nodes inside a record
+    (UiTdatabank names its price/contact/period nodes this way)."""
+    import zlib
+
+    text = "\x1f".join(t.value if hasattr(t, "value") else "" for t in terms)
+    return ox.Literal(f"{zlib.crc32(text.encode()):08x}")
+
+
 def functions(minter: Minter, dataset: str) -> dict[ox.NamedNode, Callable[..., object]]:
     """The functions available to mapping queries, bound to one deployment and dataset.
 
@@ -115,6 +124,7 @@ def functions(minter: Minter, dataset: str) -> dict[ox.NamedNode, Callable[..., 
         "date-begin": _year_begin,
         "date-end": _year_end,
         "edtf-range": _edtf_range,  # erf:edtf-range(?earliest, ?latest) -> "1601/1620"
+        "hash": _hash,              # erf:hash(?a, ?b, ...) -> "1cb41cc5"
         "decimal": _decimal,
         "web-iri": _web_iri,
         "mint": mint,            # erf:mint("object", ?id) -> <base>/id/object/<dataset>/<id>

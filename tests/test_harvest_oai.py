@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -169,8 +170,9 @@ def test_expired_token_restarts_the_interrupted_run(tmp_path):
         cfg = write_config(tmp_path, server.url)
         checkpoint = tmp_path / "data" / "harvest" / "testmuseum.json"
         checkpoint.parent.mkdir(parents=True)
-        checkpoint.write_text('{"type": "oai-pmh", "url": "%s", "running": {"full": false},'
-                              ' "resume": {"token": "60|lido|||", "run_from": null}}' % server.url)
+        checkpoint.write_text(json.dumps({"type": "oai-pmh", "url": server.url,
+                                          "running": {"full": False},
+                                          "resume": {"token": "60|lido|||", "run_from": None}}))
         server.expired_tokens.add("60|lido|||")
         result = run(cfg)
     assert result.counts.loaded == 120
