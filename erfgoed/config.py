@@ -139,6 +139,16 @@ def _typed(value: Any, setting: Setting, key: str, where: str) -> Any:
     return value
 
 
+def _check_table(table: Any, schema: dict[str, Setting], where: str) -> None:
+    """One [datasets.<id>] or [sources.<name>] table: known keys of the right type."""
+    if not isinstance(table, dict):
+        raise UserError(f"{where} must be a table.")
+    for key, value in table.items():
+        if key not in schema:
+            raise _unknown(key, list(schema), where)
+        _typed(value, schema[key], key, where)
+
+
 def load_config(path: str | Path | None = None, *, store: str | None = None) -> Config:
     """Read `erfgoed.toml` (a missing default file means: all defaults).
 
@@ -175,23 +185,13 @@ def load_config(path: str | Path | None = None, *, store: str | None = None) -> 
 
     datasets: dict[str, DatasetConfig] = {}
     for ds_id, table in raw.get("datasets", {}).items():
-        if not isinstance(table, dict):
-            raise UserError(f"{where}: [datasets.{ds_id}] must be a table.")
-        for key, value in table.items():
-            if key not in DATASET_SETTINGS:
-                raise _unknown(key, list(DATASET_SETTINGS), f"{where} [datasets.{ds_id}]")
-            _typed(value, DATASET_SETTINGS[key], key, f"{where} [datasets.{ds_id}]")
+        _check_table(table, DATASET_SETTINGS, f"{where} [datasets.{ds_id}]")
         datasets[ds_id] = DatasetConfig(id=ds_id, **table)
 
     sources: dict[str, SourceConfig] = {}
     for name, table in raw.get("sources", {}).items():
         here = f"{where} [sources.{name}]"
-        if not isinstance(table, dict):
-            raise UserError(f"{here} must be a table.")
-        for key, value in table.items():
-            if key not in SOURCE_SETTINGS:
-                raise _unknown(key, list(SOURCE_SETTINGS), here)
-            _typed(value, SOURCE_SETTINGS[key], key, here)
+        _check_table(table, SOURCE_SETTINGS, here)
         for key in ("type", "url"):
             if not table.get(key):
                 raise UserError(f"{here}: '{key}' is required.")

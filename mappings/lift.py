@@ -142,9 +142,8 @@ def _json_literal(value: object) -> ox.Literal:
 
 
 class JsonLift:
-    """Objects become nodes (`<row>/key/i...`), keys become fields (`@id` -> f:_40id is avoided:
-    '@' keys are lifted as f:at-id, f:at-type), array items are repeated values with their
-    position as f:_index on object items."""
+    """Objects become nodes (`<row>/key/i`), keys become fields ('@' keys as f:at-id,
+    f:at-type), array items are repeated values; object items carry f:_index and f:_key."""
 
     def __call__(self, row: ox.NamedNode, payload: str | dict) -> list[ox.Quad]:
         data = json.loads(payload) if isinstance(payload, str) else payload

@@ -25,6 +25,14 @@ def needs_reference(sub: str = "") -> Path:
     return path
 
 
+def write_harvest_config(folder: Path, body: str) -> Path:
+    """erfgoed.toml for a harvest test: a store and data folder in `folder`, plus `body`."""
+    path = folder / "erfgoed.toml"
+    path.write_text('[site]\nbase_uri = "http://kg.example.org"\ndata_dir = "data"\n'
+                    '[store]\nlocation = "store"\n' + body, "utf-8")
+    return path
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     cfg_file = tmp_path / "erfgoed.toml"

@@ -15,7 +15,7 @@ from erfgoed.graph.harvest import harvest
 from erfgoed.graph.store import open_store
 from erfgoed.graph.uris import Minter
 from erfgoed.harvesters.http import Fetcher
-from tests.conftest import needs_reference
+from tests.conftest import needs_reference, write_harvest_config
 from tests.servers import FileServer
 
 GENT = "https://apidg.gent.be/opendata/adlib2eventstream/v1/"
@@ -23,18 +23,7 @@ GENT = "https://apidg.gent.be/opendata/adlib2eventstream/v1/"
 
 def config_for(tmp_path: Path, url: str, contexts: Path | None = None) -> Path:
     local = f'[resources.local]\n"{GENT}context/" = "{contexts}/"\n' if contexts else ""
-    path = tmp_path / "erfgoed.toml"
-    path.write_text(f"""[site]
-base_uri = "http://kg.example.org"
-data_dir = "data"
-[store]
-location = "store"
-{local}
-[sources.stream]
-type = "ldes"
-url = "{url}"
-""", "utf-8")
-    return path
+    return write_harvest_config(tmp_path, f'{local}\n[sources.stream]\ntype = "ldes"\nurl = "{url}"\n')
 
 
 def run(cfg: Path, full: bool = False):

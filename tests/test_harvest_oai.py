@@ -18,7 +18,7 @@ from erfgoed.graph.harvest import harvest
 from erfgoed.graph.store import open_store
 from erfgoed.graph.uris import Minter
 from erfgoed.harvesters.http import Fetcher
-from tests.conftest import FIXTURES, REFERENCE, ROOT
+from tests.conftest import FIXTURES, REFERENCE, ROOT, needs_reference, write_harvest_config
 from tests.servers import OaiItem, OaiServer
 
 TEMPLATE = (FIXTURES / "lido-template.xml").read_text("utf-8")
@@ -48,13 +48,7 @@ def write_config(tmp_path: Path, url: str, prefix: str = "lido") -> Path:
 "http://www.w3.org/1999/xlink.xsd" = "{SCHEMAS}/xlink/1999/xlink.xsd"
 "http://www.w3.org/2001/xml.xsd" = "{SCHEMAS}/xml/2001/xml.xsd"
 """
-    path = tmp_path / "erfgoed.toml"
-    path.write_text(f"""[site]
-base_uri = "http://kg.example.org"
-data_dir = "data"
-[store]
-location = "store"
-[ingest]
+    return write_harvest_config(tmp_path, f"""[ingest]
 batch_size = 40
 [harvest]
 validate_xml = {"true" if SCHEMAS.exists() else "false"}
@@ -66,8 +60,7 @@ institution = "Testmuseum Oostende"
 type = "oai-pmh"
 url = "{url}"
 metadata_prefix = "{prefix}"
-""", "utf-8")
-    return path
+""")
 
 
 def run(cfg_path: Path, full: bool = False, fetcher: Fetcher = NO_WAIT):
@@ -209,3 +202,30 @@ def test_kill_9_then_resume_equals_uninterrupted(tmp_path, kill_at):
     assert resumed.counts.loaded == 400 - partial
     assert pages_again <= 8 - (partial // 50) + 1  # resumed near where it stopped
     assert content(cfg) == content(reference)
+
+
+def test_real_lido_records_validate_and_map(tmp_path):
+    """The Datahub/Arthub LIDO records of ../shared/reference through OAI-PMH: each validates
+    against the LIDO XSD and maps; those without an inventory number (workID) are quarantined
+    with that reason, the others published."""
+    records = sorted(p for p in needs_reference("oslo/lido/records").glob("*.xml")
+                     if "adlib" not in p.name)
+    data = [OaiItem(f"oai:datahub.example.org:{p.stem}", "2026-01-01",
+                    p.read_text("utf-8").split("?>", 1)[-1]) for p in records]
+    with OaiServer(data) as server:
+        result = run(write_config(tmp_path, server.url))
+    problems = {p.record: p for p in result.problems if p.severity == "Violation"}
+    assert result.counts.loaded + result.counts.quarantined == len(records) == 4
+    assert not any("LIDO schema" in p.message_en for p in result.problems)
+    assert all("inventory number" in p.message_en for p in problems.values())
+    assert "groeningemuseum-0000_GRO1561_I-LIDO" in state_of(tmp_path / "erfgoed.toml")
+
+
+def test_malformed_page_is_a_plain_error_and_keeps_the_store(tmp_path):
+    with OaiServer(items(3)) as server:
+        cfg = write_config(tmp_path, server.url)
+        run(cfg)
+        server.get = lambda i: OaiItem(f"oai:x:o{i}", "2027-01-01", "<lido:lido>&broken")
+        with pytest.raises(UserError, match="not well-formed XML"):
+            run(cfg)
+    assert len(state_of(cfg)) == 3
