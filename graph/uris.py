@@ -10,7 +10,8 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote
 
-KINDS = ("object", "actor", "concept", "production", "dataset", "run", "organisation")
+KINDS = ("object", "actor", "concept", "production", "dataset", "run", "organisation", "term",
+         "termlist", "mapping")
 
 
 def encode_id(local_id: str) -> str:
@@ -72,3 +73,24 @@ class Minter:
 
     def run(self, dataset: str, run_id: str) -> str:
         return f"{self.base}/id/run/{dataset}/{run_id}"
+
+    # -- the term network (DESIGN.md, "Named graphs") --------------------------------------------
+    def term_list(self, list_id: str) -> str:
+        """The skos:ConceptScheme of a term list."""
+        return f"{self.base}/id/termlist/{list_id}"
+
+    def term(self, list_id: str, local_id: str) -> str:
+        """A concept of a term list; `local_id` is the list's own id (or a slug of its label)."""
+        return f"{self.base}/id/term/{list_id}/{encode_id(local_id)}"
+
+    def terms_graph(self, list_id: str) -> str:
+        return f"{self.base}/graph/terms/{list_id}"
+
+    def authority_graph(self, name: str) -> str:
+        """Cached records of one authority (aat, wikidata, viaf, geonames)."""
+        return f"{self.base}/graph/authority/{name}"
+
+    @property
+    def alignments_graph(self) -> str:
+        """Curated SKOS mappings and their mapping records."""
+        return f"{self.base}/graph/alignments"
