@@ -29,7 +29,7 @@ class Entry:
     labels: list[Label] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)          # lang -> scope note / description
     broader: list[tuple[str, str]] = field(default_factory=list)  # (uri, label): hierarchy or place parents
-    types: list[str] = field(default_factory=list)   # the authority's own type labels (e.g. "city", "Q5 human")
+    types: list[str] = field(default_factory=list)  # the authority's type labels ("city", "Q5 human")
     birth: str = ""                        # persons: ISO date or year, as given
     death: str = ""
     lat: float | None = None               # places
