@@ -69,7 +69,10 @@ class RestHarvester:
         view = data.get("view") or data.get("hydra:view") or {}
         nxt = view.get("next") or view.get("hydra:next") or data.get("next")
         if nxt:
+            self.state["linked"] = True
             return nxt
+        if view or self.state.get("linked"):  # an API that links its pages ends where links end
+            return None
         total, per_page = data.get("totalItems"), data.get("itemsPerPage") or count
         if not (isinstance(total, int) and count and per_page):
             return None

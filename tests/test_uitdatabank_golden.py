@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from erfgoed.graph.uris import Minter
 from erfgoed.harvesters.record import Record
 from erfgoed.mappings.engine import load_mapping
-from tests.conftest import needs_reference
+from tests.conftest import FIXTURES, needs_reference
 
 EVENT = "http://data.uitdatabank.local:80/events/00000000-0000-4000-8000-000000000001"
 
@@ -49,3 +49,17 @@ def test_event_with_all_fields_matches_uitdatabank_rdf():
                                   format=ox.RdfFormat.TURTLE))
     assert ours - expected == set()
     assert expected - ours == set()
+
+
+def test_permanent_event_with_organizer_matches_uitdatabank_rdf():
+    """UiTdatabank's export of a permanent event with an organizer: the location is
+    prov:atLocation (no spacetime), the organizer cidoc:P14_carried_out_by. The input is ours,
+    built in the shape of the Behat test's event (its JSON is not in the reference folder)."""
+    folder = needs_reference("oslo/uitdatabank")
+    text = (FIXTURES / "uitdatabank" / "event-with-organizer.constructed.json").read_text("utf-8")
+    quads = load_mapping("uitdatabank-event").map_batch(
+        [Record("api", EVENT.rsplit("/", 1)[1], text)], Minter("http://kg.example.org"), "uit")[0]
+    ours = normalise(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    expected = normalise(ox.parse(path=str(folder / "udb3-rdf-resolved-event-with-organizer.ttl"),
+                                  format=ox.RdfFormat.TURTLE))
+    assert ours == expected
