@@ -50,13 +50,13 @@ def _ingest(config: Config, store, ds: DatasetConfig, path: Path, mapping_name: 
     from erfgoed.api.render import write_report
     from erfgoed.errors import InputError
     from erfgoed.graph.ingest import ingest_file
-    from erfgoed.harvesters.tabular import estimate_rows
+    from erfgoed.harvesters.files import estimate_records
     from erfgoed.mappings.engine import load_mapping
 
     mapping = load_mapping(mapping_name)
     if not path.is_file():
         raise InputError("file not found", file=str(path))
-    total = estimate_rows(path) or 1
+    total = estimate_records(path, mapping) or 1
     with click.progressbar(length=total, label=f"{ds.id}: {path.name}", show_pos=True,
                            file=sys.stderr) as bar:
         result = ingest_file(store, config, ds.id, path, mapping, title=ds.title,
@@ -78,7 +78,8 @@ def _ingest(config: Config, store, ds: DatasetConfig, path: Path, mapping_name: 
 @config_option
 @store_option
 def ingest(file: Path, dataset_id: str, mapping_name: str | None, config_path, store) -> None:
-    """Map, validate and load one register FILE (CSV or XLSX) into a dataset.
+    """Map, validate and load one FILE into a dataset: a register (CSV, XLSX), a LIDO XML export,
+    or JSON (e.g. actors), as the mapping says.
 
     The file is the dataset's whole content: records no longer in it are removed, unchanged ones
     are left alone. Invalid records are kept aside with a report, never published.

@@ -248,18 +248,23 @@ class Ingest:
 def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping: Mapping, *,
                 title: str = "", institution: str = "", full: bool = True,
                 progress: Callable[[int], None] | None = None) -> IngestResult:
-    """A register file through the pipeline. `full`: records missing from the file are removed."""
+    """A submitted file (register, LIDO export, JSON) through the pipeline. `full`: records
+    missing from the file are removed."""
     from erfgoed.errors import InputError
-    from erfgoed.harvesters.tabular import Table
+    from erfgoed.harvesters.files import read_records
 
     limit = config["ingest.max_file_mb"]
     if path.exists() and path.stat().st_size > limit * 1024 * 1024:
         raise InputError(f"the file is {path.stat().st_size / 2**20:.0f} MB, over the limit of "
                          f"{limit} MB (setting ingest.max_file_mb); split it or raise the limit.",
                          file=str(path))
-    table = Table(path, id_column=mapping.id_column, required=mapping.required,
-                  sheet=mapping.sheet)
-    records = iter(table)
+    schema = None
+    if mapping.schema and config["harvest.validate_xml"]:
+        from erfgoed.harvesters.resources import Resources
+        from erfgoed.harvesters.xmlschema import SchemaCheck
+
+        schema = SchemaCheck.for_prefix(mapping.schema, Resources.from_config(config))
+    records = read_records(path, mapping, schema)
     first = next(records, None)
     if first is None:
         raise InputError("the file has a header but no records; nothing was changed "

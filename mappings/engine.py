@@ -30,7 +30,7 @@ from erfgoed.mappings.lift import ROW, JsonLift, RowLift, XmlLift, field_iri
 MAPPINGS_DIR = Path(__file__).parent
 MAPPING_KEYS = {"name", "title", "description", "query", "shapes", "id", "language", "required",
                 "sheet", "columns", "split", "pairs", "defaults", "format", "namespaces", "fields",
-                "groups"}
+                "groups", "record", "schema"}
 FORMATS = ("table", "xml", "json", "rdf")
 
 
@@ -164,6 +164,8 @@ class Mapping:
     namespaces: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    record: str = ""               # xml files: the element that is one record (e.g. lido:lido)
+    schema: str = ""               # xml: the XSD to check records against (a key of xmlschema.SCHEMAS)
     source: str = ""               # the mapping file, so a worker process can load it too
     fingerprint: str = ""
     compiled: CompiledQuery | None = None
@@ -172,7 +174,7 @@ class Mapping:
         if self.format == "xml":
             self.lifter = XmlLift(self.namespaces, self.fields, self.groups)
         elif self.format == "json":
-            self.lifter = JsonLift()
+            self.lifter = JsonLift(self.columns)
         else:
             self.lifter = RowLift(self.columns, self.split, self.pairs, self.defaults)
 
@@ -304,7 +306,8 @@ def load_mapping(name_or_path: str) -> Mapping:
         pairs={k: list(v) for k, v in raw.get("pairs", {}).items()}, format=fmt,
         namespaces=dict(raw.get("namespaces", {})), fields=dict(raw.get("fields", {})),
         groups={k: dict(v) for k, v in raw.get("groups", {}).items()},
-        source=str(path), fingerprint=fingerprint, compiled=compiled)
+        record=raw.get("record", ""), schema=raw.get("schema", ""), source=str(path),
+        fingerprint=fingerprint, compiled=compiled)
 
 
 __all__ = ["Mapping", "load_mapping", "available_mappings"]

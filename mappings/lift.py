@@ -143,16 +143,22 @@ def _json_literal(value: object) -> ox.Literal:
 
 class JsonLift:
     """Objects become nodes (`<row>/key/i`), keys become fields ('@' keys as f:at-id,
-    f:at-type), array items are repeated values; object items carry f:_index and f:_key."""
+    f:at-type), array items are repeated values; object items carry f:_index and f:_key.
+    `rename`: top-level keys read as another field (the mapping's `columns`)."""
+
+    def __init__(self, rename: dict[str, str] | None = None):
+        self.rename = dict(rename or {})
 
     def __call__(self, row: ox.NamedNode, payload: str | dict) -> list[ox.Quad]:
         data = json.loads(payload) if isinstance(payload, str) else payload
         quads: list[ox.Quad] = []
-        self._object(row, data, quads)
+        self._object(row, data, quads, self.rename)
         return quads
 
-    def _object(self, node: ox.NamedNode, data: dict, quads: list[ox.Quad]) -> None:
+    def _object(self, node: ox.NamedNode, data: dict, quads: list[ox.Quad],
+                rename: dict[str, str] | None = None) -> None:
         for key, value in data.items():
+            key = rename.get(key, key) if rename else key
             p = field_iri("at-" + key[1:] if key.startswith("@") else key)
             items = value if isinstance(value, list) else [value]
             for i, item in enumerate(items):

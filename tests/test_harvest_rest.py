@@ -89,7 +89,7 @@ def test_pages_followed_production_shared_and_incremental(tmp_path):
     with FileServer(files, rewrite={"{url}": "{url}"}) as server:
         cfg = config_for(tmp_path, server.url + "/events")
         result, index, titles, _ = run(cfg)
-        assert result.counts.loaded == 3 and len(index) == 3
+        assert (result.counts.loaded, result.counts.warnings) == (3, 0) and len(index) == 3
         assert titles[f"{BASE}/id/production/uit/{shared}"] == "Kommil Foo - OOGST"
         config = load_config(cfg)
         with open_store(str(config.resolve(config["store.location"]))) as store:
