@@ -127,6 +127,8 @@ def _harvest(config: Config, store, source, full: bool) -> int:
 @click.argument("target", required=False)
 @click.argument("url", required=False)
 @click.option("--all", "all_sources", is_flag=True, help="Harvest every source in the config.")
+@click.option("--due", "due_only", is_flag=True,
+              help="Only sources whose schedule (or LDES pollingInterval) has passed; for cron.")
 @click.option("--full", is_flag=True,
               help="Read everything again (not only what changed); records the source no longer "
                    "has are removed.")
@@ -136,13 +138,14 @@ def _harvest(config: Config, store, source, full: bool) -> int:
 @click.option("--mapping", "mapping_name", default=None, help="Mapping name, for an ad-hoc harvest.")
 @config_option
 @store_option
-def harvest(target, url, all_sources, full, dataset_id, metadata_prefix, mapping_name,
+def harvest(target, url, all_sources, due_only, full, dataset_id, metadata_prefix, mapping_name,
             config_path, store) -> None:
     """Harvest declared sources, or one endpoint ad hoc.
 
     \b
       erfgoed harvest DATASET          sources of DATASET declared in erfgoed.toml
       erfgoed harvest --all            every declared source
+      erfgoed harvest --due            declared sources whose `schedule` has passed (run from cron)
       erfgoed harvest oai-pmh|ldes|rest URL --dataset ID [--metadata-prefix P] [--mapping NAME]
 
     Incremental by default (only what changed since the last run); an interrupted harvest
@@ -160,17 +163,24 @@ def harvest(target, url, all_sources, full, dataset_id, metadata_prefix, mapping
         sources = [SourceConfig(name=f"{check_dataset_id(dataset_id)}-{target}", type=target,
                                 url=url, dataset=dataset_id, mapping=mapping_name or "",
                                 metadata_prefix=metadata_prefix)]
-    elif all_sources:
+    elif all_sources or due_only:
         sources = list(config.sources.values())
         if not sources:
             raise UserError("no sources declared in the config ([sources.<name>] tables).")
+        if due_only:
+            from erfgoed.graph.harvest import due
+
+            sources = [s for s in sources if due(config, s)]
+            if not sources:
+                click.echo("nothing is due.")
+                return
     elif target:
         sources = [s for s in config.sources.values() if target in (s.dataset, s.name)]
         if not sources:
             known = ", ".join(sorted(config.sources)) or "none declared"
             raise UserError(f"no source for dataset '{target}' in the config (sources: {known}).")
     else:
-        raise UserError("say what to harvest: a DATASET, --all, or oai-pmh|ldes|rest URL --dataset ID.")
+        raise UserError("say what to harvest: a DATASET, --all, --due, or oai-pmh|ldes|rest URL --dataset ID.")
     with _open(config) as s:
         for source in sources:
             _harvest(config, s, source, full)

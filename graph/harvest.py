@@ -13,6 +13,7 @@ appended to <source>.seen as it goes, so a resumed full run still knows them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections import deque
@@ -153,6 +154,24 @@ def harvest(store: Store, config: Config, source: SourceConfig, *, full: bool = 
     save(running=True)
     result = run(tracked(), source=source.url, full=full, progress=progress,
                  on_commit=committed, seen_before=checkpoint.seen() if full else ())
+    base["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     save(running=False)
     checkpoint.clear_seen()
     return result
+
+
+def due(config: Config, source: SourceConfig, now: dt.datetime | None = None) -> bool:
+    """Is the source due for `erfgoed harvest --due`? Its `schedule` (or, for an LDES without
+    one, the stream's own ldes:pollingInterval) has passed since its last completed run; an
+    interrupted or never-run source is always due. A source with neither is never due."""
+    from erfgoed.config import parse_duration
+
+    saved = Checkpoint(config.resolve(config["site.data_dir"]), source.name).load()
+    if saved.get("url") != source.url or saved.get("running") or not saved.get("finished"):
+        return True
+    interval = (parse_duration(source.schedule) if source.schedule
+                else saved.get("state", {}).get("polling_seconds"))
+    if not interval:
+        return False
+    last = dt.datetime.fromisoformat(saved["finished"])
+    return (now or dt.datetime.now(dt.UTC)) >= last + dt.timedelta(seconds=interval)

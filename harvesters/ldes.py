@@ -116,6 +116,9 @@ class LdesHarvester:
                     graph = _Graph(triples)
                     version_path = graph.one(None, ox.NamedNode(LDES + "versionOfPath")) or version_path
                     timestamp_path = graph.one(None, ox.NamedNode(LDES + "timestampPath")) or timestamp_path
+                    polling = graph.one(None, ox.NamedNode(LDES + "pollingInterval"))
+                    if polling is not None and polling.value.isdigit():
+                        self.state["polling_seconds"] = int(polling.value)  # for `harvest --due`
                     links = sorted({n.value for r in graph.objects(None, RELATION)
                                     for n in graph.objects(r, NODE) if isinstance(n, ox.NamedNode)}
                                    | {v.value for v in graph.objects(None, VIEW)
