@@ -180,7 +180,8 @@ def harvest(target, url, all_sources, due_only, full, dataset_id, metadata_prefi
             known = ", ".join(sorted(config.sources)) or "none declared"
             raise UserError(f"no source for dataset '{target}' in the config (sources: {known}).")
     else:
-        raise UserError("say what to harvest: a DATASET, --all, --due, or oai-pmh|ldes|rest URL --dataset ID.")
+        raise UserError("say what to harvest: a DATASET, --all, --due, "
+                        "or oai-pmh|ldes|rest URL --dataset ID.")
     with _open(config) as s:
         for source in sources:
             _harvest(config, s, source, full)
