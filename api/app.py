@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 
-from erfgoed.api import sparql
+from erfgoed.api import reconcile, sparql, terms
 from erfgoed.api.render import TEMPLATES, dataset_view, render
 from erfgoed.config import Config
 from erfgoed.graph.uris import Minter
@@ -46,6 +46,14 @@ def create_app(config: Config, store=None) -> FastAPI:
     app.state.config = config
     app.state.store = store
     app.include_router(sparql.router)
+    app.include_router(reconcile.router)
+    # Public, credential-free reads from any origin: OpenRefine and browser apps call /reconcile
+    # and /sparql from other sites (the curator UI's forms use their own CSRF token, not CORS).
+    from fastapi.middleware.cors import CORSMiddleware
+
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["*"])
+    app.include_router(terms.router)
 
     @app.get("/static/style.css", include_in_schema=False)
     def stylesheet() -> PlainTextResponse:  # one stylesheet, also inlined in standalone reports

@@ -218,6 +218,51 @@ def serve(host: str | None, port: int | None, config_path, store) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+@main.group(name="terms")
+def terms_group() -> None:
+    """Term lists (places, persons, object names, ...) as shared SKOS lists."""
+
+
+@terms_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--list", "list_id", required=True, help="List id (lowercase, hyphens); part of its URIs.")
+@click.option("--title", default=None, help="Name of the list (default: as before, or from the file).")
+@click.option("--lang", default="nl", show_default=True,
+              help="Language of spreadsheet terms without a language column or suffix.")
+@click.option("--kind", type=click.Choice(["concept", "person", "organisation", "place"]), default=None,
+              help="What the list holds (default: as before, else concept).")
+@config_option
+@store_option
+def terms_import(file: Path, list_id: str, title, lang, kind, config_path, store) -> None:
+    """Import a term list FILE: CSV/XLSX, or SKOS (Turtle, RDF/XML, JSON-LD, TriG, N-Triples).
+
+    The file is the list's whole content. A re-import keeps every concept's URI (found by its id,
+    else by its label) and updates labels; a quality report (JSON) is written to <data_dir>/reports.
+    """
+    from erfgoed.graph.terms.importer import import_list
+    from erfgoed.graph.terms.quality import write_report
+    from erfgoed.harvesters.tabular import estimate_rows
+
+    config = _config(config_path, store)
+    total = estimate_rows(file) if file.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm") \
+        and file.is_file() else None
+    with _open(config) as s:
+        if total:
+            with click.progressbar(length=total, label=f"{list_id}: {file.name}", show_pos=True,
+                                   file=sys.stderr) as bar:
+                result = import_list(s, config, file, list_id, title=title, lang=lang, kind=kind,
+                                     progress=bar.update)
+        else:
+            result = import_list(s, config, file, list_id, title=title, lang=lang, kind=kind)
+    report = write_report(config, result.report)
+    click.echo(result.summary())
+    if result.removed:
+        click.echo(f"  {result.removed} concepts no longer in the file were removed.")
+    if result.report.findings:
+        click.echo(result.report.summary())
+        click.echo(f"  report: {report}")
+
+
 @main.group(name="store")
 def store_group() -> None:
     """Back up the store and move it between backends (N-Quads)."""

@@ -28,6 +28,12 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     "store.location": Setting(str, "./data/store",
         "Embedded store directory, or a store URL (oxigraph+http://..., sparql+https://...)."),
+    "store.update_url": Setting(str, "",
+        "sparql+ stores: SPARQL Update endpoint (empty: the query URL)."),
+    "store.graph_store_url": Setting(str, "",
+        "sparql+ stores: Graph Store Protocol endpoint taking N-Quads for bulk loads (empty: INSERT DATA)."),
+    "store.timeout_seconds": Setting(float, 300.0,
+        "Store server requests waiting longer fail. Credentials: ERFGOED_STORE_USER/_PASSWORD."),
     "site.base_uri": Setting(str, "http://127.0.0.1:8000",
         "Base of every minted URI (<base>/id/<kind>/<dataset>/<id>). Never change it once published."),
     "site.data_dir": Setting(str, "./data",
@@ -52,6 +58,37 @@ SETTINGS: dict[str, Setting] = {
         "Attempts after a failed harvest request (timeouts, 5xx, 429), with doubling pauses."),
     "harvest.validate_xml": Setting(bool, True,
         "Check harvested LIDO against its XSD and report schema errors per record."),
+    "reconcile.live": Setting(list, ["aat", "wikidata", "viaf", "geonames"],
+        "Authorities the reconciliation service also searches live (results are cached in the "
+        "store); the others answer from cached and mirrored records only. [] works offline."),
+    # Authorities (harvesters/authorities/): endpoints are configuration so tests and mirrors can
+    # stand in for them; the GeoNames username comes from ERFGOED_GEONAMES_USERNAME if set.
+    "authorities.aat_url": Setting(str, "https://vocab.getty.edu/sparql.json",
+        "Getty AAT SPARQL endpoint (JSON results)."),
+    "authorities.wikidata_url": Setting(str, "https://www.wikidata.org/w/api.php",
+        "Wikidata action API (wbsearchentities, wbgetentities)."),
+    "authorities.viaf_url": Setting(str, "https://viaf.org/api",
+        "VIAF API base (POST search and cluster-record)."),
+    "authorities.geonames_url": Setting(str, "http://api.geonames.org",
+        "GeoNames web services base (searchJSON, getJSON)."),
+    "authorities.geonames_username": Setting(str, "",
+        "GeoNames account name; ERFGOED_GEONAMES_USERNAME in the environment takes precedence."),
+    "authorities.geonames_countries": Setting(list, [],
+        "GeoNames searches only in these ISO 3166 countries, e.g. [\"BE\", \"NL\"] (empty: all)."),
+    "authorities.geonames_feature_classes": Setting(list, ["A", "P"],
+        "GeoNames feature classes searched (A: administrative areas, P: populated places, S: sites)."),
+    "authorities.timeout_seconds": Setting(float, 10.0,
+        "An authority request waiting longer fails (and is retried)."),
+    "authorities.retries": Setting(int, 2,
+        "Attempts after a failed authority request before the authority is reported unavailable."),
+    "authorities.min_interval": Setting(dict, {},
+        "Seconds between two requests to one authority, e.g. { geonames = 1.0 } (default per authority)."),
+    "authorities.contact": Setting(str, "",
+        "E-mail or URL added to the User-Agent of authority requests (Wikimedia asks for one)."),
+    "authorities.aat_mirror": Setting(list, [],
+        "Local AAT subsets (lodlit TSV files) searched offline and loadable into the store."),
+    "authorities.geonames_mirror": Setting(list, [],
+        "Local GeoNames dump files (the 19-column cities/allCountries format) for offline use."),
 }
 
 # Keys of one [datasets.<id>] table.
@@ -117,7 +154,9 @@ class Config:
         return self.values["site.base_uri"].rstrip("/")
 
     def resolve(self, relative: str) -> Path:
-        """A path from the config, relative to the config file's folder."""
+        """A path from the config, relative to the config file's folder (a store URL stays as is)."""
+        if "://" in relative:
+            return relative  # type: ignore[return-value]  # Path() would fold its '//'
         p = Path(relative)
         if p.is_absolute() or self.path is None:
             return p

@@ -19,6 +19,15 @@ PREFIXES: dict[str, str] = {
     "edtfo": "https://periodo.github.io/edtf-ontology/edtfo.ttl#",
     "erf": "https://w3id.org/erfgoed-kg/ns#",
     "sh": "http://www.w3.org/ns/shacl#",
+    # the term network (term lists, authority records)
+    "schema": "http://schema.org/",
+    "wgs84": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "void": "http://rdfs.org/ns/void#",
+    # curated mappings: SSSOM's RDF terms (graph/terms/alignments.py)
+    "sssom": "https://w3id.org/sssom/",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "pav": "http://purl.org/pav/",
 }
 
 
@@ -42,6 +51,13 @@ RDFS = _NS(PREFIXES["rdfs"])
 XSD = _NS(PREFIXES["xsd"])
 ERF = _NS(PREFIXES["erf"])
 DCAT = _NS(PREFIXES["dcat"])
+SCHEMA = _NS(PREFIXES["schema"])
+WGS84 = _NS(PREFIXES["wgs84"])
+OWL = _NS(PREFIXES["owl"])
+VOID = _NS(PREFIXES["void"])
+SSSOM = _NS(PREFIXES["sssom"])
+SEMAPV = _NS(PREFIXES["semapv"])
+PAV = _NS(PREFIXES["pav"])
 
 EDTF_DATATYPE = ox.NamedNode("http://id.loc.gov/datatypes/edtf/EDTF")
 

@@ -94,3 +94,33 @@ class Minter:
     def alignments_graph(self) -> str:
         """Curated SKOS mappings and their mapping records."""
         return f"{self.base}/graph/alignments"
+
+    def authority(self, name: str) -> str:
+        """An authority (aat, wikidata, ...) as a source of this network: SSSOM object_source of a
+        no-match (network-of-terms has no dataset URI for every authority, and those it has are not
+        CURIE-friendly)."""
+        return f"{self.base}/id/authority/{name}"
+
+    def term_prefix(self, list_id: str) -> str:
+        """What every concept URI of a term list starts with."""
+        return f"{self.base}/id/term/{list_id}/"
+
+    def list_of_term(self, uri: str) -> str | None:
+        """The list id of one of our term URIs; None for any other URI."""
+        prefix = f"{self.base}/id/term/"
+        if not uri.startswith(prefix):
+            return None
+        list_id, _, local = uri[len(prefix):].partition("/")
+        return list_id if list_id and local else None
+
+    def mapping(self, list_id: str, key: str) -> str:
+        """One mapping record (a curator's decision) about a term of list `list_id`."""
+        return self.entity("mapping", list_id, key)
+
+    def mapping_set(self, list_id: str) -> str:
+        """The SSSOM mapping set of a list's curated mappings (its `mapping_set_id`)."""
+        return f"{self.base}/id/mapping/{list_id}"
+
+    def curator(self, user: str) -> str:
+        """A curator who has no URI of their own (ORCID etc.): author/reviewer of mappings."""
+        return f"{self.base}/id/curator/{encode_id(user)}"

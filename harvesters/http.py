@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -56,17 +57,30 @@ class Fetcher:
         self.session.headers["User-Agent"] = USER_AGENT
 
     def get(self, url: str, *, params: dict | None = None, headers: dict | None = None,
-            etag: str | None = None) -> requests.Response:
+            etag: str | None = None, ok_status: Collection[int] = ()) -> requests.Response:
         """GET with retries. With `etag`, a 304 Not Modified answer is returned as is."""
-        check_url(url)
         headers = dict(headers or {})
         if etag:
             headers["If-None-Match"] = etag
+        return self.request("GET", url, params=params, headers=headers, ok_status=ok_status)
+
+    def post(self, url: str, *, json: object = None, data: object = None, headers: dict | None = None,
+             ok_status: Collection[int] = ()) -> requests.Response:
+        """POST with retries (for APIs that are only reachable by POST, such as VIAF's)."""
+        return self.request("POST", url, json=json, data=data, headers=headers, ok_status=ok_status)
+
+    def request(self, method: str, url: str, *, params: dict | None = None, headers: dict | None = None,
+                json: object = None, data: object = None,
+                ok_status: Collection[int] = ()) -> requests.Response:
+        """One request with retries. Statuses in `ok_status` (e.g. 404 whose body an API explains)
+        are returned to the caller instead of raising."""
+        check_url(url)
         wait = self.backoff
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
-                resp = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+                resp = self.session.request(method, url, params=params, headers=headers, json=json,
+                                            data=data, timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if last:
                     raise HarvestError(f"{url}: no answer after {self.retries + 1} attempts "
@@ -82,7 +96,7 @@ class Fetcher:
                 self.sleep(pause)
                 wait *= 2
                 continue
-            if resp.status_code >= 400:
+            if resp.status_code >= 400 and resp.status_code not in ok_status:
                 raise HarvestError(f"{url}: HTTP {resp.status_code} {resp.reason}.")
             return resp
         raise AssertionError("unreachable")

@@ -1,0 +1,158 @@
+"""The term network of one store: what the Reconciliation API, the curator UI and the CLI ask.
+
+It holds the label index over every term list (`<base>/graph/terms/<id>`) and every cached
+authority record (`<base>/graph/authority/<name>`), a matcher over it, and the live authority
+searches (`reconcile.live`) whose results are written to the authority's cache graph as they
+arrive - so a record seen once previews, extends and re-aligns offline afterwards.
+The index is built on first use and kept current by `refresh_list` / `cache`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from erfgoed.config import Config
+from erfgoed.graph.store import Store
+from erfgoed.graph.terms.index import LabelIndex, index_from_store, network_graphs
+from erfgoed.graph.terms.matcher import Candidate, Matcher, MatchResult
+from erfgoed.graph.uris import Minter
+from erfgoed.harvesters.authorities import AUTHORITIES, Entry, authority
+from erfgoed.harvesters.authorities.descriptor import load_descriptor
+
+
+@dataclass(frozen=True)
+class Source:
+    """One reconciliation service: an authority ("aat") or a term list ("list:meubels")."""
+
+    id: str          # path segment of /reconcile/{id}: the authority name or the list id
+    name: str
+    source: str      # Entry.source of its entries
+    kinds: tuple[str, ...]
+    size: int = 0
+
+
+class TermNetwork:
+    def __init__(self, store: Store, config: Config, *, live: Iterable[str] | None = None):
+        self.store, self.config = store, config
+        self.minter = Minter(config.base_uri)
+        self.live = tuple(config["reconcile.live"] if live is None else live)
+        self._index: LabelIndex | None = None
+        self._lock = threading.RLock()
+        self._adapters: dict[str, object] = {}
+
+    # -- the index ----------------------------------------------------------------------------
+    @property
+    def index(self) -> LabelIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = index_from_store(self.store, network_graphs(self.store, self.minter.base))
+            return self._index
+
+    def refresh_list(self, list_id: str) -> None:
+        """Re-read one term list into the index (after an import or an edit)."""
+        graph = self.minter.terms_graph(list_id)
+        with self._lock:
+            if self._index is None:
+                return  # built from the store on first use anyway
+            for uri in [e.uri for e in self._index.entries if e and e.source == f"list:{list_id}"]:
+                self._index.remove(uri)
+            self._index.add_all(e for e in index_from_store(self.store, [graph]).entries if e)
+
+    def cache(self, name: str, entries: Iterable[Entry]) -> None:
+        """Keep authority records in the store (and the index): one transaction per batch."""
+        entries = [e for e in entries if e.uri]
+        if not entries:
+            return
+        graph = self.minter.authority_graph(name)
+        quads = [q for e in entries for q in e.to_quads(graph)]
+        self.store.replace(delete_subjects=[(graph, e.uri) for e in entries], insert=quads)
+        with self._lock:
+            if self._index is not None:
+                for e in entries:
+                    self._index.remove(e.uri)
+                    self._index.add(e)
+
+    # -- sources ------------------------------------------------------------------------------
+    def sources(self) -> list[Source]:
+        out = []
+        for name in AUTHORITIES:
+            d = load_descriptor(name)
+            out.append(Source(name, d.title, name, tuple(d.kinds)))
+        rows = self.store.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            "PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "SELECT ?g ?title (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a skos:ConceptScheme "
+            "OPTIONAL { ?s dcterms:title ?title } OPTIONAL { ?c skos:inScheme ?s } } "
+            f'FILTER(STRSTARTS(STR(?g), "{self.minter.base}/graph/terms/")) }} GROUP BY ?g ?title '
+            "ORDER BY ?g", union=False)
+        for r in rows:
+            list_id = r["g"].value.rsplit("/", 1)[-1]
+            title = r["title"].value if r["title"] is not None else list_id
+            out.append(Source(list_id, title, f"list:{list_id}", ("concept", "person", "organisation",
+                                                                 "place"), int(r["n"].value)))
+        return out
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources() if s.id == source_id), None)
+
+    # -- matching -----------------------------------------------------------------------------
+    def _adapter(self, name: str):
+        if name not in self._adapters:
+            self._adapters[name] = authority(name, self.config)
+        return self._adapters[name]
+
+    def _ask_live(self, query: str, kind: str | None, names: list[str]) -> dict[str, list | Exception]:
+        """The live authorities' answers, asked in parallel and outside the index lock (a slow
+        authority must not hold up other requests); an exception stands for 'unavailable'."""
+        def ask(name: str) -> list | Exception:
+            try:
+                return self._adapter(name).search(query, kind=kind, limit=10)
+            except Exception as exc:  # noqa: BLE001 - any failure: this source is down now
+                return exc
+        with ThreadPoolExecutor(max_workers=len(names)) as pool:
+            return dict(zip(names, pool.map(ask, names), strict=True))
+
+    def match(self, query: str, *, kind: str | None = None, source: Source | None = None,
+              limit: int = 10, properties: dict | None = None) -> MatchResult:
+        sources = [source.source] if source else None
+        names = [n for n in self.live if not source or source.source == n]
+        answers = self._ask_live(query, kind, names) if names else {}
+
+        def replay(name: str):  # the matcher scores the answers like every other candidate
+            def search(label: str, kind: str | None) -> list[Entry]:
+                if isinstance(answers[name], Exception):
+                    raise answers[name]
+                return answers[name]
+            return search
+
+        with self._lock:  # the index is not safe to read while it changes
+            result = Matcher(self.index, {n: replay(n) for n in answers}).match(
+                query, kind=kind, sources=sources, limit=limit, properties=properties)
+        for name, found in answers.items():
+            if not isinstance(found, Exception):
+                self.cache(name, found)
+        return result
+
+    def suggest(self, prefix: str, *, kind: str | None = None, source: Source | None = None,
+                limit: int = 10) -> list[Candidate]:
+        with self._lock:
+            return Matcher(self.index).suggest(prefix, kind=kind, limit=limit,
+                                               sources=[source.source] if source else None)
+
+    def entry(self, uri: str) -> Entry | None:
+        """A concept or authority record by URI: from the index, else fetched live and cached."""
+        with self._lock:
+            found = self.index.get(uri)
+        if found is not None:
+            return found
+        for name in self.live:
+            d = load_descriptor(name)
+            if uri.startswith(d.uri_pattern.partition("{}")[0]):
+                fetched = self._adapter(name).fetch(uri)
+                if fetched is not None:
+                    self.cache(name, [fetched])
+                return fetched
+        return None
