@@ -197,7 +197,27 @@ def demo(config_path, store) -> None:
     with _open(config) as s:
         for ds in demo_cfg.datasets.values():
             _ingest(config, s, ds, demo_cfg.resolve(ds.source), ds.mapping)
+        for tl in demo_cfg.termlists.values():
+            _import_terms(config, s, demo_cfg.resolve(tl.source), tl.id, title=tl.title, lang=tl.lang,
+                          kind=tl.kind)
+        _demo_mirrors(config, s)
     click.echo(f"Demo loaded into {config['store.location']}. Serve it with: erfgoed serve")
+
+
+def _demo_mirrors(config: Config, store) -> None:
+    """The configured authority mirrors that exist (a fresh clone may not have them: skipped)."""
+    import dataclasses
+
+    from erfgoed.graph.terms.network import load_mirrors
+
+    values = dict(config.values)
+    for key in ("authorities.aat_mirror", "authorities.geonames_mirror"):
+        present = [p for p in values[key] if Path(config.resolve(p)).is_file()]
+        for missing in set(values[key]) - set(present):
+            click.echo(f"  mirror {missing} not found: skipped ({key}).")
+        values[key] = present
+    for name, n in load_mirrors(store, dataclasses.replace(config, values=values)).items():
+        click.echo(f"{name}: {n} mirror records loaded.")
 
 
 @main.command()
@@ -239,21 +259,26 @@ def terms_import(file: Path, list_id: str, title, lang, kind, config_path, store
     The file is the list's whole content. A re-import keeps every concept's URI (found by its id,
     else by its label) and updates labels; a quality report (JSON) is written to <data_dir>/reports.
     """
+    config = _config(config_path, store)
+    with _open(config) as s:
+        _import_terms(config, s, file, list_id, title=title, lang=lang, kind=kind)
+
+
+def _import_terms(config: Config, store, file: Path, list_id: str, *, title: str | None,
+                  lang: str, kind: str | None) -> None:
     from erfgoed.graph.terms.importer import import_list
     from erfgoed.graph.terms.quality import write_report
     from erfgoed.harvesters.tabular import estimate_rows
 
-    config = _config(config_path, store)
     total = estimate_rows(file) if file.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm") \
         and file.is_file() else None
-    with _open(config) as s:
-        if total:
-            with click.progressbar(length=total, label=f"{list_id}: {file.name}", show_pos=True,
-                                   file=sys.stderr) as bar:
-                result = import_list(s, config, file, list_id, title=title, lang=lang, kind=kind,
-                                     progress=bar.update)
-        else:
-            result = import_list(s, config, file, list_id, title=title, lang=lang, kind=kind)
+    if total:
+        with click.progressbar(length=total, label=f"{list_id}: {file.name}", show_pos=True,
+                               file=sys.stderr) as bar:
+            result = import_list(store, config, file, list_id, title=title, lang=lang, kind=kind,
+                                 progress=bar.update)
+    else:
+        result = import_list(store, config, file, list_id, title=title, lang=lang, kind=kind)
     report = write_report(config, result.report)
     click.echo(result.summary())
     if result.removed:
@@ -261,6 +286,133 @@ def terms_import(file: Path, list_id: str, title, lang, kind, config_path, store
     if result.report.findings:
         click.echo(result.report.summary())
         click.echo(f"  report: {report}")
+
+
+@terms_group.command("export")
+@click.argument("list_id", metavar="LIST")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write; its extension picks the format (.ttl .rdf .jsonld .nt .csv).")
+@config_option
+@store_option
+def terms_export(list_id: str, output: Path, config_path, store) -> None:
+    """Write term list LIST as SKOS (Turtle, RDF/XML, JSON-LD, N-Triples) or as CSV."""
+    from erfgoed.graph.terms.export import FORMAT_NAMES, export_list
+    from erfgoed.graph.uris import Minter
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in FORMAT_NAMES:
+        raise UserError(f"cannot tell the format from '{output.name}': use one of "
+                        f"{', '.join('.' + f for f in FORMAT_NAMES)}.")
+    config = _config(config_path, store)
+    with _open(config) as s:
+        _known_list(s, config, list_id)
+        output.write_bytes(export_list(s, Minter(config.base_uri), list_id, fmt))
+    click.echo(f"list {list_id} written to {output} ({FORMAT_NAMES[fmt]}).")
+
+
+def _known_list(store, config: Config, list_id: str) -> None:
+    from erfgoed.graph.terms import lists
+    from erfgoed.graph.uris import Minter
+
+    known = [x["id"] for x in lists.summaries(store, Minter(config.base_uri))]
+    if list_id not in known:
+        raise UserError(f"no term list '{list_id}' (lists: {', '.join(known) or 'none yet'}).")
+
+
+@terms_group.command("mirrors")
+@config_option
+@store_option
+def terms_mirrors(config_path, store) -> None:
+    """Load the configured authority mirror files (authorities.aat_mirror, .geonames_mirror) into
+    the store, so matching and previews work offline. Running it again replaces what it loaded."""
+    from erfgoed.graph.terms.network import load_mirrors
+
+    config = _config(config_path, store)
+    with _open(config) as s:
+        counts = load_mirrors(s, config)
+    if not counts:
+        click.echo("no mirror files configured (authorities.aat_mirror, authorities.geonames_mirror).")
+    for name, n in counts.items():
+        click.echo(f"{name}: {n} records loaded from the mirror files.")
+
+
+@terms_group.command("align")
+@click.argument("list_id", metavar="LIST")
+@click.option("--source", "sources", multiple=True,
+              help="Authority or list to align with (repeatable; default: every other source).")
+@click.option("--accept", is_flag=True,
+              help="Accept the unambiguous matches (match=true) as exactMatch, as a lexical mapping.")
+@click.option("--author", default="", help="Who accepts (a URI, or a name); default: the user.")
+@config_option
+@store_option
+def terms_align(list_id: str, sources, accept: bool, author: str, config_path, store) -> None:
+    """Find candidates for every concept of LIST that has no mapping yet; with --accept, take
+    the unambiguous ones (the rest waits for a curator in the UI). Prints what it found."""
+    import getpass
+
+    from erfgoed.graph.terms.network import align_list
+
+    config = _config(config_path, store)
+    with _open(config) as s:
+        _known_list(s, config, list_id)
+        found = align_list(s, config, list_id, sources=sources or None, accept=accept,
+                           author=author or getpass.getuser())
+    click.echo(f"list {list_id}: {found.unaligned} concepts without mapping; {found.unambiguous} "
+               f"with an unambiguous match, {found.candidates} with candidates to review, "
+               f"{found.nothing} with none." + (f" Accepted {found.accepted}." if accept else ""))
+    if found.unavailable:
+        click.echo("  unavailable now: " + ", ".join(f"{k} ({v})" for k, v in found.unavailable.items()))
+
+
+@terms_group.group("mappings")
+def mappings_group() -> None:
+    """Curated mappings of a list: export and import as SSSOM (TSV) or SKOS."""
+
+
+@mappings_group.command("export")
+@click.argument("list_id", metavar="LIST")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.sssom.tsv (SSSOM) or FILE.ttl (SKOS mapping triples).")
+@config_option
+@store_option
+def mappings_export(list_id: str, output: Path, config_path, store) -> None:
+    """Write the current mappings of LIST (with who, when, why) as SSSOM TSV or SKOS Turtle."""
+    from erfgoed.graph.terms.alignments import Alignments
+    from erfgoed.graph.terms.mapping_sets import export_sssom
+    from erfgoed.graph.uris import Minter
+
+    config = _config(config_path, store)
+    with _open(config) as s:
+        _known_list(s, config, list_id)
+        alignments = Alignments(s, Minter(config.base_uri))
+        if output.suffix.lower() == ".ttl":
+            output.write_bytes(alignments.skos_turtle(list_id))
+            click.echo(f"mappings of {list_id} written to {output} (SKOS).")
+            return
+        if output.suffix.lower() != ".tsv":
+            raise UserError(f"'{output.name}': write .sssom.tsv (SSSOM) or .ttl (SKOS).")
+        with output.open("w", encoding="utf-8", newline="") as f:
+            n = export_sssom(alignments, list_id, f)
+    click.echo(f"{n} mappings of {list_id} written to {output} (SSSOM).")
+
+
+@mappings_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+@store_option
+def mappings_import(file: Path, config_path, store) -> None:
+    """Import curated mappings from an SSSOM TSV FILE (as exported by `mappings export`)."""
+    from erfgoed.graph.terms.alignments import Alignments
+    from erfgoed.graph.terms.mapping_sets import import_sssom
+    from erfgoed.graph.uris import Minter
+
+    config = _config(config_path, store)
+    with _open(config) as s:
+        result = import_sssom(Alignments(s, Minter(config.base_uri)), file)
+    click.echo(f"{file.name}: {result.rows} rows, {len(result.stored)} new decisions stored "
+               f"({result.rows - len(result.stored)} already known).")
+    if result.ignored:
+        click.echo(f"  ignored (not SSSOM): {', '.join(result.ignored)}")
 
 
 @main.group(name="store")

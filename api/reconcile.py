@@ -146,7 +146,8 @@ def _results(net: TermNetwork, source: Source | None, query: dict) -> dict:
         if isinstance(p, dict) and isinstance(p.get("pid"), str):
             v = p.get("v")
             props[p["pid"]] = v.get("id") if isinstance(v, dict) else str(v)
-    found = net.match(query["query"], kind=_kind(query.get("type")), source=source,
+    found = net.match(query["query"], kind=_kind(query.get("type")),
+                      sources=[source.source] if source else None,
                       limit=min(limit, 100), properties=props)
     result = [{
         "id": c.entry.uri, "name": c.entry.pref_label(), "score": c.score, "match": c.match,

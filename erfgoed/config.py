@@ -115,6 +115,23 @@ SOURCE_SETTINGS: dict[str, Setting] = {
 }
 SOURCE_TYPES = ("oai-pmh", "ldes", "rest")
 
+# Keys of one [termlists.<id>] table: a term list `erfgoed demo` (or a deployment) imports.
+TERMLIST_SETTINGS: dict[str, Setting] = {
+    "title": Setting(str, "", "Name of the list."),
+    "source": Setting(str, "", "File the list is read from: CSV/XLSX or SKOS (relative to the config)."),
+    "kind": Setting(str, "concept", "What the list holds: concept, person, organisation or place."),
+    "lang": Setting(str, "nl", "Language of spreadsheet terms without a language column."),
+}
+
+
+@dataclass
+class TermListConfig:
+    id: str
+    title: str = ""
+    source: str = ""
+    kind: str = "concept"
+    lang: str = "nl"
+
 
 @dataclass
 class SourceConfig:
@@ -145,6 +162,7 @@ class Config:
     datasets: dict[str, DatasetConfig] = field(default_factory=dict)
     path: Path | None = None
     sources: dict[str, SourceConfig] = field(default_factory=dict)
+    termlists: dict[str, TermListConfig] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -208,11 +226,11 @@ def load_config(path: str | Path | None = None, *, store: str | None = None) -> 
     where = str(cfg_path)
 
     values = {k: s.default for k, s in SETTINGS.items()}
-    sections = {k.split(".")[0] for k in SETTINGS} | {"datasets", "sources"}
+    sections = {k.split(".")[0] for k in SETTINGS} | {"datasets", "sources", "termlists"}
     for section, table in raw.items():
         if section not in sections:
             raise _unknown(section, sorted(sections), where)
-        if section in ("datasets", "sources"):
+        if section in ("datasets", "sources", "termlists"):
             continue
         if not isinstance(table, dict):
             raise UserError(f"{where}: [{section}] must be a table.")
@@ -242,11 +260,16 @@ def load_config(path: str | Path | None = None, *, store: str | None = None) -> 
         src.dataset = src.dataset or name
         sources[name] = src
 
+    termlists: dict[str, TermListConfig] = {}
+    for list_id, table in raw.get("termlists", {}).items():
+        _check_table(table, TERMLIST_SETTINGS, f"{where} [termlists.{list_id}]")
+        termlists[list_id] = TermListConfig(id=list_id, **table)
+
     env_store = os.environ.get("ERFGOED_STORE")
     if store or env_store:
         values["store.location"] = store or env_store
     config = Config(values=values, datasets=datasets, path=cfg_path if cfg_path.exists() else None,
-                    sources=sources)
+                    sources=sources, termlists=termlists)
     for ds_id in list(datasets) + [s.dataset for s in sources.values()]:
         check_dataset_id(ds_id)
     return config

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from erfgoed.api.app import create_app
 from erfgoed.api.cli import main
-from erfgoed.config import DATASET_SETTINGS, SETTINGS, load_config
+from erfgoed.config import DATASET_SETTINGS, SETTINGS, TERMLIST_SETTINGS, load_config
 
 from .conftest import ROOT
 
@@ -19,7 +19,7 @@ def test_every_setting_is_in_the_readme(key):
     assert f"`{key}`" in README
 
 
-@pytest.mark.parametrize("key", sorted(DATASET_SETTINGS))
+@pytest.mark.parametrize("key", sorted(DATASET_SETTINGS) + sorted(TERMLIST_SETTINGS))
 def test_every_dataset_setting_is_in_the_readme(key):
     assert f"`{key}`" in README
 
@@ -44,12 +44,14 @@ def test_every_top_level_folder_says_what_it_holds(folder):
     assert len(text) > 200 and folder in text
 
 
-@pytest.mark.parametrize("args", [[], ["demo"], ["serve"], ["ingest"], ["store"], ["store", "dump"],
-                                  ["store", "restore"]])
+@pytest.mark.parametrize("args", [[], ["demo"], ["serve"], ["ingest"], ["harvest"], ["store"],
+                                  ["store", "dump"], ["store", "restore"], ["terms", "import"],
+                                  ["terms", "export"], ["terms", "mirrors"], ["terms", "align"],
+                                  ["terms", "mappings", "export"], ["terms", "mappings", "import"]])
 def test_every_command_has_help(args):
     result = CliRunner().invoke(main, [*args, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
-    if args and args != ["store"]:
+    if args and args not in (["store"], ["terms"]):
         assert "--config" in result.output and "--store" in result.output
 
 

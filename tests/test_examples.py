@@ -36,6 +36,12 @@ def test_demo_loads_both_registers_and_reports_their_mistakes(demo):
     assert (tmp / "data" / "reports" / "museum-aan-de-leie.html").exists()
 
 
+def test_demo_loads_its_term_lists(demo):
+    _, _, output = demo
+    for name in ("objectnamen", "materialen", "plaatsen", "vervaardigers"):
+        assert f"list {name}: " in output and " new, " in output
+
+
 def test_running_the_demo_again_changes_nothing(demo):
     tmp, cfg, _ = demo
     store = open_store(str(tmp / "store"))

@@ -10,7 +10,7 @@ The index is built on first use and kept current by `refresh_list` / `cache`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -115,10 +115,10 @@ class TermNetwork:
         with ThreadPoolExecutor(max_workers=len(names)) as pool:
             return dict(zip(names, pool.map(ask, names), strict=True))
 
-    def match(self, query: str, *, kind: str | None = None, source: Source | None = None,
+    def match(self, query: str, *, kind: str | None = None, sources: Sequence[str] | None = None,
               limit: int = 10, properties: dict | None = None) -> MatchResult:
-        sources = [source.source] if source else None
-        names = [n for n in self.live if not source or source.source == n]
+        """Candidates from every source, or from `sources` (Entry.source values: "aat", "list:x")."""
+        names = [n for n in self.live if not sources or n in sources]
         answers = self._ask_live(query, kind, names) if names else {}
 
         def replay(name: str):  # the matcher scores the answers like every other candidate
@@ -156,3 +156,70 @@ class TermNetwork:
                     self.cache(name, [fetched])
                 return fetched
         return None
+
+
+def load_mirrors(store: Store, config: Config, batch: int = 5000) -> dict[str, int]:
+    """The configured mirror files into the authorities' cache graphs; a record already there is
+    replaced (one transaction per batch), so loading a newer mirror file updates it."""
+    from erfgoed.harvesters.authorities import mirror_records
+
+    minter, counts = Minter(config.base_uri), {}
+    pending: dict[str, list[Entry]] = {}
+
+    def flush(name: str) -> None:
+        entries, graph = pending.pop(name, []), minter.authority_graph(name)
+        store.replace(delete_subjects=[(graph, e.uri) for e in entries],
+                      insert=[q for e in entries for q in e.to_quads(graph)])
+
+    for name, entry in mirror_records(config):
+        pending.setdefault(name, []).append(entry)
+        counts[name] = counts.get(name, 0) + 1
+        if len(pending[name]) >= batch:
+            flush(name)
+    for name in list(pending):
+        flush(name)
+    return counts
+
+
+@dataclass
+class AlignSummary:
+    unaligned: int = 0      # concepts without any mapping or decision yet
+    unambiguous: int = 0    # of those, with a match=true candidate
+    candidates: int = 0     # with candidates, none unambiguous: for a curator
+    nothing: int = 0
+    accepted: int = 0
+    unavailable: dict[str, str] | None = None
+
+
+def align_list(store: Store, config: Config, list_id: str, *, sources: Sequence[str] | None = None,
+               accept: bool = False, author: str = "") -> AlignSummary:
+    """Candidates for every concept of a list that has no mapping yet (rejected targets left out);
+    with `accept`, the unambiguous ones become exactMatch mappings (justification: lexical)."""
+    from erfgoed.graph.terms import lists
+    from erfgoed.graph.terms.alignments import Alignments
+
+    net, minter = TermNetwork(store, config), Minter(config.base_uri)
+    alignments = Alignments(store, minter)
+    decided = {d.subject for d in alignments.current_for_list(list_id)}
+    rejected = alignments.rejected_for_list(list_id)
+    own = f"list:{list_id}"
+    wanted = list(sources) if sources else [s.source for s in net.sources() if s.source != own]
+    summary, pairs = AlignSummary(unavailable={}), []
+    for entry in lists.entries(store, minter, list_id):
+        if entry.uri in decided or entry.matches:
+            continue  # aligned already (by a curator, or by an id in the list itself)
+        summary.unaligned += 1
+        found = net.match(entry.pref_label(), kind=entry.kind, sources=wanted, limit=5)
+        summary.unavailable.update(found.unavailable)
+        kept = [c for c in found if c.entry.uri not in rejected.get(entry.uri, ())]
+        if kept and kept[0].match:
+            summary.unambiguous += 1
+            pairs.append((entry.uri, kept[0].entry.uri, round(kept[0].score / 100, 2)))
+        elif kept:
+            summary.candidates += 1
+        else:
+            summary.nothing += 1
+    if accept and pairs:
+        summary.accepted = len(alignments.bulk_accept(pairs, "exact", author=author,
+                                                      justification="lexical"))
+    return summary
