@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 
-from erfgoed.api import reconcile, sparql, terms
-from erfgoed.api.render import TEMPLATES, dataset_view, render
+# exports, oai: Europeana zip export, OAI-PMH provider; ui, ui_align, submission_routes: the curator UI
+from erfgoed.api import exports, oai, reconcile, sparql, submission_routes, terms, ui, ui_align
+from erfgoed.api.auth import LoginRequired
+from erfgoed.api.render import TEMPLATES, dataset_view
+from erfgoed.api.ui import page
 from erfgoed.config import Config
 from erfgoed.graph.uris import Minter
 
 EXAMPLES = Path(__file__).parent.parent / "sparql" / "examples"
+STATIC = Path(__file__).parent / "static"
 
 
 def example_queries() -> list[dict]:
@@ -37,6 +42,8 @@ def create_app(config: Config, store=None) -> FastAPI:
 
             app.state.store = open_store(str(config.resolve(config["store.location"])))
         yield
+        if getattr(app.state, "submissions", None) is not None:
+            app.state.submissions.close()  # a running ingest finishes before the store closes
         if own:
             app.state.store.close()
 
@@ -54,6 +61,23 @@ def create_app(config: Config, store=None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["*"])
     app.include_router(terms.router)
+    app.include_router(exports.router)
+    app.include_router(oai.router)
+    # the curator UI and submissions (api/auth.py decides who may do what)
+    app.include_router(ui.router)
+    app.include_router(ui_align.router)
+    app.include_router(submission_routes.router)
+
+    @app.exception_handler(LoginRequired)
+    def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse("/ui/login?" + urlencode({"next": exc.next_url}), status_code=303)
+
+    @app.get("/static/js/{name}", include_in_schema=False)
+    def script(name: str) -> PlainTextResponse:  # the UI's few scripts; no build step
+        path = STATIC / name
+        if not name.endswith(".js") or "/" in name or not path.is_file():
+            raise HTTPException(404, f"no script {name}")
+        return PlainTextResponse(path.read_text("utf-8"), media_type="text/javascript")
 
     @app.get("/static/style.css", include_in_schema=False)
     def stylesheet() -> PlainTextResponse:  # one stylesheet, also inlined in standalone reports
@@ -110,16 +134,16 @@ def create_app(config: Config, store=None) -> FastAPI:
         return RedirectResponse("/ui")
 
     @app.get("/ui", response_class=HTMLResponse, include_in_schema=False)
-    def ui_home(request: Request) -> str:
+    def ui_home(request: Request) -> HTMLResponse:
         items = [dataset_view(config, app.state.store, d) for d in datasets_known()]
-        return render("index.html", datasets=items, total=app.state.store.count())
+        return page(request, "index.html", datasets=items, total=app.state.store.count())
 
     @app.get("/ui/datasets/{dataset_id}", response_class=HTMLResponse, include_in_schema=False)
-    def ui_dataset(dataset_id: str) -> str:
-        return render("dataset.html", ds=view(dataset_id), standalone=False)
+    def ui_dataset(request: Request, dataset_id: str) -> HTMLResponse:
+        return page(request, "dataset.html", ds=view(dataset_id), standalone=False)
 
     @app.get("/ui/sparql", response_class=HTMLResponse, include_in_schema=False)
-    def ui_sparql() -> str:
-        return render("sparql.html", examples=example_queries())
+    def ui_sparql(request: Request) -> HTMLResponse:
+        return page(request, "sparql.html", examples=example_queries())
 
     return app

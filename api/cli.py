@@ -27,7 +27,7 @@ def _config(config_path: str | None, store: str | None) -> Config:
 def _open(config: Config):
     from erfgoed.graph.store import open_store
 
-    return open_store(str(config.resolve(config["store.location"])))
+    return open_store(str(config.resolve(config["store.location"])), config)
 
 
 class _Group(click.Group):
@@ -60,7 +60,7 @@ def _ingest(config: Config, store, ds: DatasetConfig, path: Path, mapping_name: 
     with click.progressbar(length=total, label=f"{ds.id}: {path.name}", show_pos=True,
                            file=sys.stderr) as bar:
         result = ingest_file(store, config, ds.id, path, mapping, title=ds.title,
-                             institution=ds.institution, progress=bar.update)
+                             institution=ds.institution, progress=bar.update, policy=ds)
     c = result.counts
     report = write_report(config, store, ds.id)
     click.echo(f"{ds.id}: {c.loaded} loaded, {c.unchanged} unchanged, {c.removed} removed, "
@@ -415,6 +415,45 @@ def mappings_import(file: Path, config_path, store) -> None:
         click.echo(f"  ignored (not SSSOM): {', '.join(result.ignored)}")
 
 
+@main.group(name="export")
+def export_group() -> None:
+    """Deliver datasets to other platforms (only where their publication licence allows it)."""
+
+
+@export_group.command("europeana")
+@click.argument("dataset_id", metavar="DATASET")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The zip to write (one EDM RDF/XML file per object); the report goes next to it.")
+@config_option
+@store_option
+def export_europeana(dataset_id: str, output: Path, config_path, store) -> None:
+    """Write the EDM records of DATASET as a zip for Europeana (Metis). Every record is checked
+    against the EDM XSD and Europeana's Schematron rules; records that fail are listed in
+    FILE.report.json and left out. A dataset whose licence does not allow Europeana exports
+    nothing (exit code 2)."""
+    import json
+
+    from erfgoed.graph.edm import EdmBuilder
+    from erfgoed.graph.edm_export import check_allowed, write_zip
+
+    config = _config(config_path, store)
+    with _open(config) as s:
+        check_allowed(s, config, dataset_id)
+        builder = EdmBuilder(s, config, dataset_id)
+        total = len(builder.published_ids())
+        tmp = output.with_name(output.name + ".part")
+        with tmp.open("wb") as fh, click.progressbar(length=total or 1, label=f"{dataset_id}: EDM",
+                                                     show_pos=True, file=sys.stderr) as bar:
+            result = write_zip(builder, fh, progress=bar.update)
+        tmp.replace(output)
+    report = output.with_name(output.stem + ".report.json")
+    report.write_text(json.dumps(result.report(), ensure_ascii=False, indent=1), "utf-8")
+    click.echo(f"{dataset_id}: {result.exported} EDM records written to {output}; "
+               f"{len(result.failed)} failed Europeana's checks and were left out"
+               + (f", {result.not_objects} records are not objects" if result.not_objects else "")
+               + f". Report: {report}")
+
+
 @main.group(name="store")
 def store_group() -> None:
     """Back up the store and move it between backends (N-Quads)."""
@@ -442,3 +481,48 @@ def store_restore(file: Path, config_path, store) -> None:
     with _open(config) as s:
         s.restore(file)
         click.echo(f"restored {file}; the store now holds {s.count()} quads")
+
+
+@main.group(name="tokens")
+def tokens_group() -> None:
+    """Tokens for the UI and the submissions API (curator, institution, admin); see api/auth.py."""
+
+
+def _tokens(config_path, store):
+    from erfgoed.api.auth import Tokens
+
+    config = _config(config_path, store)
+    return Tokens(Path(config.resolve(config["site.data_dir"])) / "tokens.json")
+
+
+@tokens_group.command("add")
+@click.option("--role", type=click.Choice(["curator", "institution", "admin"]), required=True)
+@click.option("--name", required=True, help="Who holds it (shown as the author of their decisions).")
+@click.option("--dataset", "datasets", multiple=True, help="Institution tokens: a dataset it may submit to.")
+@config_option
+@store_option
+def tokens_add(role: str, name: str, datasets: tuple[str, ...], config_path, store) -> None:
+    """Create a token and print it once (only a salted hash is kept, in <data_dir>/tokens.json)."""
+    token = _tokens(config_path, store).add(name, role, datasets)
+    click.echo(token)
+    click.echo(f"token for {name} ({role}) created; it is shown only now.", err=True)
+
+
+@tokens_group.command("revoke")
+@click.argument("name")
+@config_option
+@store_option
+def tokens_revoke(name: str, config_path, store) -> None:
+    """Revoke NAME's token; their sessions end at once."""
+    _tokens(config_path, store).revoke(name)
+    click.echo(f"token of {name} revoked.")
+
+
+@tokens_group.command("list")
+@config_option
+@store_option
+def tokens_list(config_path, store) -> None:
+    """Names, roles and datasets of the tokens (never the tokens themselves)."""
+    for t in _tokens(config_path, store).listing():
+        datasets = f" [{', '.join(t['datasets'])}]" if t["datasets"] else ""
+        click.echo(f"{t['name']}\t{t['role']}{datasets}\t{t['created']}")

@@ -6,10 +6,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from erfgoed.api.i18n import translator
 from erfgoed.config import Config
 
 TEMPLATES = Path(__file__).parent / "templates"
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+# pages rendered without a request (standalone reports) get Dutch and no user; api/ui.py's page() sets them
+env.globals.update(t=translator("nl"), lang="nl", user=None, csrf="", here="/ui")
 
 
 def dataset_view(config: Config, store, dataset: str) -> dict:

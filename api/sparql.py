@@ -65,9 +65,12 @@ def _choose(wanted: list[str], options: dict, default: str) -> str | None:
     return None
 
 
-def execute(store, text: str, wanted: list[str], max_results: int, deadline: float):
-    """Runs in a worker thread: (body, media type, truncated) or raises."""
-    result = store.query(text)
+def execute(store, text: str, wanted: list[str], max_results: int, deadline: float, base: str = ""):
+    """Runs in a worker thread: (body, media type, truncated) or raises. Datasets whose licence
+    does not allow "public" are left out (graph/publication.py)."""
+    from erfgoed.graph.publication import public_query
+
+    result = public_query(store, base, text) if base else store.query(text)
     if isinstance(result, ox.QueryBoolean):
         fmt = _choose(wanted, TABLE_TYPES, "json")
         if fmt is None:
@@ -112,9 +115,12 @@ async def _answer(request: Request, text: str | None, params: dict) -> Response:
     async with _running:
         try:
             body, media, truncated = await asyncio.wait_for(
-                run_in_threadpool(execute, state.store, text, wanted, cap, deadline), timeout)
+                run_in_threadpool(execute, state.store, text, wanted, cap, deadline, state.config.base_uri),
+                timeout)
         except SyntaxError as exc:
             return PlainTextResponse(f"SPARQL syntax error: {exc}", 400)
+        except PermissionError as exc:
+            return PlainTextResponse(f"{exc}.", 503)
         except (TimeoutError, QueryTimeout):
             return PlainTextResponse(f"The query took longer than the limit of {timeout:g} s. "
                                      "Narrow it down (LIMIT, more specific patterns).", 503)

@@ -113,6 +113,27 @@ def term_list(request: Request, list_id: str, format: str | None = None) -> Resp
                          "concepts": sorted(concepts, key=lambda c: lists.label_key(c["label"]))})
 
 
+@router.get("/terms/{list_id}/mappings", summary="A list's curated mappings (who, when, why): "
+                                                 "?format=sssom (SSSOM/TSV, default) or ttl (SKOS)")
+def term_list_mappings(request: Request, list_id: str, format: str = "sssom") -> Response:
+    import io
+
+    from erfgoed.graph.terms.alignments import Alignments
+    from erfgoed.graph.terms.mapping_sets import export_sssom
+
+    _known(request, list_id)
+    alignments = Alignments(request.app.state.store, _minter(request))
+    if format == "ttl":
+        return Response(alignments.skos_turtle(list_id), media_type="text/turtle",
+                        headers={"Content-Disposition": f'attachment; filename="{list_id}-mappings.ttl"'})
+    if format != "sssom":
+        raise HTTPException(400, f"format '{format}' is not one of sssom, ttl")
+    out = io.StringIO()
+    export_sssom(alignments, list_id, out)
+    return Response(out.getvalue(), media_type="text/tab-separated-values; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{list_id}.sssom.tsv"'})
+
+
 @router.get("/id/termlist/{list_id}", summary="A term list's URI (content negotiation)")
 def termlist_uri(request: Request, list_id: str) -> Response:
     summary = _known(request, list_id)

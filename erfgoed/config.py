@@ -89,6 +89,18 @@ SETTINGS: dict[str, Setting] = {
         "Local AAT subsets (lodlit TSV files) searched offline and loadable into the store."),
     "authorities.geonames_mirror": Setting(list, [],
         "Local GeoNames dump files (the 19-column cities/allCountries format) for offline use."),
+    # Europeana delivery (graph/edm*.py, api/oai.py, api/exports.py)
+    "europeana.provider": Setting(str, "erfgoed-kg",
+        "edm:provider of every exported record: the aggregator delivering to Europeana."),
+    "europeana.schema": Setting(str, "http://ftp.eanadev.org/schema_zips/europeana_schemas-20241127.zip",
+        "The EDM XSD set (Metis schema zip, or a folder URL ending in '/'); map it to a local copy"
+        " with resources.local. Records are checked against its EDM.xsd."),
+    "oai.repository_name": Setting(str, "erfgoed-kg", "OAI-PMH Identify: repositoryName."),
+    "oai.admin_email": Setting(str, "admin@example.org", "OAI-PMH Identify: adminEmail."),
+    "oai.page_size": Setting(int, 100,
+        "OAI-PMH records or identifiers per response (then a resumptionToken)."),
+    "oai.token_lifetime_seconds": Setting(int, 3600,
+        "A resumptionToken older than this is refused (badResumptionToken); harvesters start again."),
 }
 
 # Keys of one [datasets.<id>] table.
@@ -98,6 +110,12 @@ DATASET_SETTINGS: dict[str, Setting] = {
     "source": Setting(str, "", "File the dataset is read from (relative to the config file)."),
     "mapping": Setting(str, "", "Mapping name (a file in mappings/), e.g. museum-register."),
     "licence": Setting(str, "", "Licence of the dataset's metadata (URI)."),
+    "publish": Setting(list, ["public"],
+        "Targets that may receive the dataset: public (SPARQL, LD pages), europeana (zip, OAI-PMH),"
+        " or other platform names."),
+    "rights": Setting(str, "",
+        "Default rights statement of the digital objects (rightsstatements.org or Creative Commons URI),"
+        " for records that carry none."),
 }
 
 
@@ -154,6 +172,8 @@ class DatasetConfig:
     source: str = ""
     mapping: str = ""
     licence: str = ""
+    publish: list = field(default_factory=lambda: ["public"])
+    rights: str = ""
 
 
 @dataclass

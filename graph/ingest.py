@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from erfgoed.config import Config
+from erfgoed.config import Config, DatasetConfig
 from erfgoed.graph import meta
 from erfgoed.graph.prepare import Pipeline, Prepared, Preparer
+from erfgoed.graph.publication import policy_quads
 from erfgoed.graph.quarantine import Quarantine
 from erfgoed.graph.report import ProblemLog
 from erfgoed.graph.store import Store
@@ -56,9 +57,11 @@ class Ingest:
     """One ingest run of one dataset."""
 
     def __init__(self, store: Store, config: Config, dataset: str, mapping: Mapping, *,
-                 title: str = "", institution: str = ""):
+                 title: str = "", institution: str = "", policy: DatasetConfig | None = None):
         self.store, self.config, self.dataset, self.mapping = store, config, dataset, mapping
         self.title, self.institution = title, institution
+        # publication licence (graph/publication.py): the given dataset settings, else the config's
+        self.policy = policy or config.datasets.get(dataset) or DatasetConfig(id=dataset)
         self.minter = Minter(config.base_uri)
         self.preparer = Preparer(mapping.source, config.base_uri, dataset, institution, mapping)
         self.salt = mapping.fingerprint + self.preparer.validator.fingerprint
@@ -79,7 +82,9 @@ class Ingest:
         d = self.minter.dataset(self.dataset)
         self.store.replace(delete_subjects=[(self.minter.meta_graph, d)],
                            insert=meta.dataset_quads(self.minter, self.dataset, self.title,
-                                                     self.institution))
+                                                     self.institution)
+                           + policy_quads(self.minter, self.dataset, self.policy.publish,
+                                          self.policy.rights, self.policy.licence))
         self.index = meta.record_index(self.store, self.minter, self.dataset)
         self.quarantined_ids = self.quarantine.ids()
         self.seen: dict[str, int | None] = dict.fromkeys(seen_before)
@@ -247,7 +252,8 @@ class Ingest:
 
 def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping: Mapping, *,
                 title: str = "", institution: str = "", full: bool = True,
-                progress: Callable[[int], None] | None = None) -> IngestResult:
+                progress: Callable[[int], None] | None = None,
+                policy: DatasetConfig | None = None) -> IngestResult:
     """A submitted file (register, LIDO export, JSON) through the pipeline. `full`: records
     missing from the file are removed."""
     from erfgoed.errors import InputError
@@ -275,5 +281,5 @@ def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping:
         yield first
         yield from records
 
-    run = Ingest(store, config, dataset, mapping, title=title, institution=institution)
+    run = Ingest(store, config, dataset, mapping, title=title, institution=institution, policy=policy)
     return run(all_records(), source=path.name, full=full, progress=progress)

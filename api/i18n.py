@@ -1,0 +1,197 @@
+"""Interface text in Dutch and English. The language: the `lang` cookie (set by the switch in the
+header), else the browser's Accept-Language, else Dutch. Templates call `t("key")`; a key missing
+here is a test failure (tests/test_ui.py reads every template), never a blank on the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Request
+
+LANGS = ("nl", "en")
+COOKIE = "lang"
+
+TEXT: dict[str, tuple[str, str]] = {
+    # header and common words
+    "nav.datasets": ("Datasets", "Datasets"),
+    "nav.terms": ("Termenlijsten", "Term lists"),
+    "nav.search": ("Zoeken", "Search"),
+    "nav.api": ("API", "API"),
+    "nav.login": ("Aanmelden", "Log in"),
+    "nav.logout": ("Afmelden", "Log out"),
+    "nav.language": ("Taal", "Language"),
+    "nav.main": ("Hoofdmenu", "Main menu"),
+    "skip": ("Naar de inhoud", "Skip to content"),
+    "signed_in_as": ("Aangemeld als", "Signed in as"),
+    "role.curator": ("curator", "curator"), "role.institution": ("instelling", "institution"),
+    "role.admin": ("beheerder", "administrator"),
+    "kind.concept": ("begrip", "concept"), "kind.person": ("persoon", "person"),
+    "kind.organisation": ("organisatie", "organisation"), "kind.place": ("plaats", "place"),
+    "back": ("Terug", "Back"),
+    "none": ("geen", "none"),
+    # login
+    "login.title": ("Aanmelden", "Log in"),
+    "login.intro": ("Meld je aan met het token dat je van de beheerder kreeg.",
+                    "Log in with the token your administrator gave you."),
+    "login.token": ("Token", "Token"),
+    "login.submit": ("Aanmelden", "Log in"),
+    "login.wrong": ("Dit token is onbekend of ingetrokken.", "This token is unknown or revoked."),
+    # term lists overview
+    "lists.title": ("Termenlijsten", "Term lists"),
+    "lists.intro": ("Per lijst en per bron: hoeveel termen gekoppeld zijn, als geen overeenkomst "
+                    "gemarkeerd, of nog te doen.",
+                    "Per list and per source: how many terms are aligned, marked as no match, or "
+                    "still to do."),
+    "lists.terms": ("termen", "terms"),
+    "lists.align": ("Koppelen", "Align"),
+    "lists.page": ("Lijst bekijken", "View list"),
+    "lists.none": ("Nog geen termenlijsten: voer `erfgoed demo` uit.",
+                   "No term lists yet: run `erfgoed demo`."),
+    "progress.aligned": ("gekoppeld", "aligned"),
+    "progress.no_match": ("geen overeenkomst", "no match"),
+    "progress.open": ("nog te doen", "to do"),
+    # queue
+    "queue.title": ("Koppelen", "Align"),
+    "queue.term_of": ("Term {n} van {total}", "Term {n} of {total}"),
+    "queue.empty": ("Niets meer te doen met deze filters.", "Nothing left to do with these filters."),
+    "queue.terms": ("Termen", "Terms"),
+    "queue.filters": ("Filters", "Filters"),
+    "queue.show": ("Toon", "Show"),
+    "queue.show.open": ("nog te koppelen", "unaligned"),
+    "queue.show.all": ("alle termen", "all terms"),
+    "queue.source": ("Bron", "Source"),
+    "queue.source.all": ("alle bronnen", "all sources"),
+    "queue.type": ("Soort", "Type"),
+    "queue.type.same": ("zoals de term", "as the term"),
+    "queue.type.any": ("elke soort", "any type"),
+    "queue.min_score": ("Minimale score", "Minimum score"),
+    "queue.apply": ("Toepassen", "Apply"),
+    "queue.search_other": ("Zoek met een andere term", "Search with another label"),
+    "queue.search": ("Zoeken", "Search"),
+    "queue.candidates": ("Kandidaten", "Candidates"),
+    "queue.no_candidates": ("Geen kandidaten. Zoek met een andere term, of markeer 'geen overeenkomst'.",
+                            "No candidates. Search with another label, or mark 'no match'."),
+    "queue.score": ("score", "score"),
+    "queue.broader": ("breder", "broader"),
+    "queue.place": ("ligging", "location"),
+    "queue.life": ("leven", "life"),
+    "queue.open_source": ("bron openen", "open at source"),
+    "queue.why": ("Waarom (optioneel)", "Why (optional)"),
+    "queue.decisions": ("Beslissingen voor deze term", "Decisions on this term"),
+    "queue.undo": ("Ongedaan maken", "Undo"),
+    "queue.undo_last": ("Laatste beslissing ongedaan maken", "Undo my last decision"),
+    "queue.reject": ("Afwijzen", "Reject"),
+    "queue.no_match": ("Geen overeenkomst", "No match"),
+    "queue.no_match_in": ("Geen overeenkomst in", "No match in"),
+    "queue.prev": ("Vorige term", "Previous term"),
+    "queue.next": ("Volgende term", "Next term"),
+    "queue.keys": ("Sneltoetsen", "Keyboard"),
+    "queue.keys.text": ("j/k of ↓/↑ kandidaat kiezen · 1 exact · 2 nauw · 3 breder · 4 smaller · "
+                        "5 verwant · x afwijzen · n geen overeenkomst · u ongedaan maken · "
+                        "[ en ] vorige/volgende term",
+                        "j/k or ↓/↑ choose a candidate · 1 exact · 2 close · 3 broad · 4 narrow · "
+                        "5 related · x reject · n no match · u undo · [ and ] previous/next term"),
+    "queue.bulk": ("Bulk aanvaarden…", "Bulk accept…"),
+    "queue.done_term": ("gekoppeld", "aligned"),
+    "queue.decided": ("Opgeslagen.", "Saved."),
+    "queue.undone": ("Ongedaan gemaakt.", "Undone."),
+    "queue.nothing_to_undo": ("Je hebt in deze lijst geen beslissing om ongedaan te maken.",
+                              "You have no decision in this list to undo."),
+    "rel.exact": ("exact", "exact"), "rel.close": ("nauw", "close"), "rel.broad": ("breder", "broad"),
+    "rel.narrow": ("smaller", "narrow"), "rel.related": ("verwant", "related"),
+    "kind.accept": ("aanvaard", "accepted"), "kind.reject": ("afgewezen", "rejected"),
+    "kind.no-match": ("geen overeenkomst", "no match"),
+    "status.current": ("geldig", "current"), "status.replaced": ("vervangen", "replaced"),
+    "status.retracted": ("ingetrokken", "retracted"),
+    # bulk
+    "bulk.title": ("Bulk aanvaarden", "Bulk accept"),
+    "bulk.intro": ("De beste kandidaat van elke nog open term met minstens deze score. Vink uit wat "
+                   "niet klopt en bevestig: ze worden aanvaard als exacte overeenkomst.",
+                   "The best candidate of every open term scoring at least this much. Untick what is "
+                   "wrong and confirm: they are accepted as exact matches."),
+    "bulk.review": ("Nakijken", "Review"),
+    "bulk.confirm": ("{n} koppelingen aanvaarden", "Accept {n} mappings"),
+    "bulk.none": ("Geen kandidaten boven deze score.", "No candidates above this score."),
+    "bulk.done": ("{n} koppelingen aanvaard.", "{n} mappings accepted."),
+    "bulk.capped": ("Alleen de eerste {n} open termen zijn bekeken.",
+                    "Only the first {n} open terms were looked at."),
+    "col.term": ("Term", "Term"), "col.candidate": ("Kandidaat", "Candidate"),
+    "col.source": ("Bron", "Source"), "col.score": ("Score", "Score"), "col.accept": ("Aanvaarden", "Accept"),
+    "col.who": ("Wie", "Who"), "col.when": ("Wanneer", "When"), "col.why": ("Waarom", "Why"),
+    "col.relation": ("Relatie", "Relation"), "col.target": ("Doel", "Target"),
+    "col.status": ("Status", "Status"), "col.decision": ("Beslissing", "Decision"),
+    "col.list": ("Lijst", "List"), "col.record": ("Record", "Record"), "col.dataset": ("Dataset", "Dataset"),
+    # search and concept
+    "search.title": ("Zoeken in de termenlijsten", "Search the term lists"),
+    "search.label": ("Term", "Term"),
+    "search.placeholder": ("bv. schaaf, Gent, Ensor", "e.g. schaaf, Gent, Ensor"),
+    "search.none": ("Niets gevonden.", "Nothing found."),
+    "concept.labels": ("Termen", "Labels"),
+    "concept.pref": ("voorkeursterm", "preferred label"),
+    "concept.alt": ("alternatieve term", "alternative label"),
+    "concept.hidden": ("verborgen term", "hidden label"),
+    "concept.note": ("Toelichting", "Scope note"),
+    "concept.hierarchy": ("Hiërarchie", "Hierarchy"),
+    "concept.broader": ("bredere term", "broader"), "concept.narrower": ("smallere term", "narrower"),
+    "concept.mappings": ("Koppelingen", "Mappings"),
+    "concept.no_mappings": ("Nog geen koppelingen.", "No mappings yet."),
+    "concept.in_list": ("in de lijst zelf", "in the list itself"),
+    "concept.usage": ("Gebruikt in collectierecords", "Used in collection records"),
+    "concept.usage_none": ("Geen records gebruiken deze term.", "No records use this term."),
+    "concept.usage_how": ("Records waarvan een term dezelfde naam heeft of aan dit begrip gekoppeld is.",
+                          "Records with a term of the same name, or one mapped to this concept."),
+    "concept.align": ("Koppel deze term", "Align this term"),
+    "concept.data": ("Als data", "As data"),
+    # datasets and submissions
+    "ds.submit": ("Nieuwe versie indienen", "Submit a new version"),
+    "ds.submissions": ("Indieningen", "Submissions"),
+    "sub.title": ("Bestand indienen", "Submit a file"),
+    "sub.intro": ("Een registerbestand (CSV, XLSX), LIDO-XML of JSON met de volledige inhoud van de "
+                  "dataset. De gepubliceerde versie blijft online tot de nieuwe geladen is.",
+                  "A register (CSV, XLSX), LIDO XML or JSON file with the dataset's whole content. "
+                  "The published version stays online until the new one is loaded."),
+    "sub.file": ("Bestand", "File"),
+    "sub.mapping": ("Mapping", "Mapping"),
+    "sub.mapping_default": ("zoals ingesteld voor de dataset", "as configured for the dataset"),
+    "sub.max": ("Hoogstens {mb} MB.", "At most {mb} MB."),
+    "sub.send": ("Indienen", "Submit"),
+    "sub.status": ("Status", "Status"),
+    "sub.queued": ("wacht", "waiting"), "sub.running": ("bezig", "running"), "sub.done": ("klaar", "done"),
+    "sub.failed": ("mislukt", "failed"),
+    "sub.read": ("records gelezen", "records read"),
+    "sub.of_about": ("van ongeveer", "of about"),
+    "sub.result": ("{loaded} geladen, {unchanged} ongewijzigd, {removed} verwijderd, {quarantined} in "
+                   "quarantaine, {warnings} met waarschuwingen.",
+                   "{loaded} loaded, {unchanged} unchanged, {removed} removed, {quarantined} kept aside, "
+                   "{warnings} with warnings."),
+    "sub.report": ("Naar het rapport", "Open the report"),
+    "sub.by": ("door", "by"),
+    "sub.none": ("Nog geen indieningen.", "No submissions yet."),
+    "sub.file_col": ("Bestand", "File"), "sub.when": ("Ingediend", "Submitted"),
+}
+
+
+def language(request: Request) -> str:
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGS:
+        return chosen
+    best, best_q = "nl", -1.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        code = tag.strip().lower().split("-")[0]
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        if code in LANGS and q > best_q:
+            best, best_q = code, q
+    return best
+
+
+def translator(lang: str) -> Callable[..., str]:
+    i = LANGS.index(lang) if lang in LANGS else 0
+
+    def t(key: str, **values: object) -> str:
+        text = TEXT[key][i]
+        return text.format(**values) if values else text
+    return t
