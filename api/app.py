@@ -40,7 +40,7 @@ def create_app(config: Config, store=None) -> FastAPI:
         if own:
             from erfgoed.graph.store import open_store
 
-            app.state.store = open_store(str(config.resolve(config["store.location"])))
+            app.state.store = open_store(str(config.resolve(config["store.location"])), config)
         yield
         if getattr(app.state, "submissions", None) is not None:
             app.state.submissions.close()  # a running ingest finishes before the store closes

@@ -1,11 +1,13 @@
 """The Store interface: what the rest of erfgoed-kg may ask of a graph store.
 
-One interface, several implementations (embedded pyoxigraph now; SPARQL-protocol servers later).
+One interface, two implementations: embedded pyoxigraph (graph/embedded.py) and SPARQL-protocol
+servers (graph/remote.py, with each server's quirks in graph/dialects.py).
 Results are pyoxigraph objects whatever the backend, so callers never see the difference.
 """
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -85,14 +87,39 @@ def update_text(drop_graphs: Iterable[str], delete_subjects: Iterable[tuple[str,
     return " ;\n".join(ops)
 
 
-def open_store(location: str) -> Store:
-    """The store a `--store` value names: a directory (embedded) or, later, a server URL."""
-    if "://" in location:
-        scheme = location.split("://", 1)[0]
-        raise UserError(
-            f"store '{location}': the {scheme} backend is not available in this version; "
-            "use a directory for the embedded store."
-        )
-    from erfgoed.graph.embedded import EmbeddedStore
+BACKENDS = "a directory (embedded), oxigraph+http://HOST:PORT, virtuoso+http://HOST:PORT or sparql+https://.../query"
 
-    return EmbeddedStore(Path(location))
+
+def open_store(location: str, config: Any = None) -> Store:
+    """The store a `--store` value names: a directory (embedded) or a server URL whose scheme names
+    the server's kind. `config` (an erfgoed Config) supplies the generic backend's update and Graph
+    Store URLs and the request timeout; credentials come from ERFGOED_STORE_USER/_PASSWORD."""
+    if "://" not in location:
+        from erfgoed.graph.embedded import EmbeddedStore
+
+        return EmbeddedStore(Path(location))
+    from erfgoed.graph import dialects
+    from erfgoed.graph.remote import RemoteStore
+
+    scheme, rest = location.split("://", 1)
+    kind, _, transport = scheme.partition("+")
+    setting = (lambda key: config[key]) if config is not None else _default_setting
+    if transport not in ("http", "https") or kind not in ("oxigraph", "virtuoso", "sparql"):
+        raise UserError(f"store '{location}': the {scheme} backend is not available in this version; "
+                        f"use {BACKENDS}.")
+    url = f"{transport}://{rest}"
+    user = os.environ.get("ERFGOED_STORE_USER", "")
+    if kind == "oxigraph":
+        dialect: dialects.GenericSparql = dialects.OxigraphServer(url)
+    elif kind == "virtuoso":
+        dialect = dialects.Virtuoso(url, authenticated=bool(user))
+    else:
+        dialect = dialects.GenericSparql(url, setting("store.update_url"), setting("store.graph_store_url"))
+    return RemoteStore(location, dialect, timeout=setting("store.timeout_seconds"), user=user,
+                       password=os.environ.get("ERFGOED_STORE_PASSWORD", ""))
+
+
+def _default_setting(key: str) -> Any:
+    from erfgoed.config import SETTINGS
+
+    return SETTINGS[key].default
