@@ -10,7 +10,19 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 
 # exports, oai: Europeana zip export, OAI-PMH provider; ui, ui_align, submission_routes: the curator UI
-from erfgoed.api import exports, oai, reconcile, sparql, submission_routes, terms, ui, ui_align
+from erfgoed.api import (
+    exports,
+    ldes,
+    linked_data,
+    oai,
+    reconcile,
+    sparql,
+    submission_routes,
+    terms,
+    ui,
+    ui_actors,
+    ui_align,
+)
 from erfgoed.api.auth import LoginRequired
 from erfgoed.api.render import TEMPLATES, dataset_view
 from erfgoed.api.ui import page
@@ -66,7 +78,11 @@ def create_app(config: Config, store=None) -> FastAPI:
     # the curator UI and submissions (api/auth.py decides who may do what)
     app.include_router(ui.router)
     app.include_router(ui_align.router)
+    app.include_router(ui_actors.router)
     app.include_router(submission_routes.router)
+    # linked data: after terms (its /id/term* routes win), last of the /id/ routes
+    app.include_router(ldes.router)
+    app.include_router(linked_data.router)
 
     @app.exception_handler(LoginRequired)
     def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
@@ -91,10 +107,15 @@ def create_app(config: Config, store=None) -> FastAPI:
              " ORDER BY ?id")
         return [s["id"].value for s in app.state.store.query(q, union=False)]
 
-    def view(dataset_id: str) -> dict:
+    def view(dataset_id: str, europeana: bool = False) -> dict:
         if dataset_id not in datasets_known():
             raise HTTPException(404, f"no dataset '{dataset_id}'")
-        return dataset_view(config, app.state.store, dataset_id)
+        out = dataset_view(config, app.state.store, dataset_id)
+        if europeana:  # tiers per record: cached per ingest run (graph/europeana_readiness.py)
+            from erfgoed.graph.europeana_readiness import readiness
+
+            out["europeana"] = readiness(app.state.store, config, dataset_id)
+        return out
 
     @app.get("/live", summary="Liveness: the process answers")
     def live() -> dict:
@@ -117,9 +138,10 @@ def create_app(config: Config, store=None) -> FastAPI:
                                           "quarantined", "with_warnings", "last_run")})
         return out
 
-    @app.get("/datasets/{dataset_id}", summary="One dataset: status, runs, validation report")
+    @app.get("/datasets/{dataset_id}", summary="One dataset: status, runs, validation report, "
+             "Europeana readiness (tiers)")
     def dataset(dataset_id: str) -> dict:
-        return view(dataset_id)
+        return view(dataset_id, europeana=True)
 
     @app.get("/datasets/{dataset_id}/report.ttl", summary="Validation report as SHACL (Turtle)")
     def dataset_shacl(dataset_id: str) -> PlainTextResponse:
@@ -140,7 +162,7 @@ def create_app(config: Config, store=None) -> FastAPI:
 
     @app.get("/ui/datasets/{dataset_id}", response_class=HTMLResponse, include_in_schema=False)
     def ui_dataset(request: Request, dataset_id: str) -> HTMLResponse:
-        return page(request, "dataset.html", ds=view(dataset_id), standalone=False)
+        return page(request, "dataset.html", ds=view(dataset_id, europeana=True), standalone=False)
 
     @app.get("/ui/sparql", response_class=HTMLResponse, include_in_schema=False)
     def ui_sparql(request: Request) -> HTMLResponse:

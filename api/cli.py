@@ -201,6 +201,7 @@ def demo(config_path, store) -> None:
             _import_terms(config, s, demo_cfg.resolve(tl.source), tl.id, title=tl.title, lang=tl.lang,
                           kind=tl.kind)
         _demo_mirrors(config, s)
+        _resolve_actors(config, s)
     click.echo(f"Demo loaded into {config['store.location']}. Serve it with: erfgoed serve")
 
 
@@ -218,6 +219,34 @@ def _demo_mirrors(config: Config, store) -> None:
         values[key] = present
     for name, n in load_mirrors(store, dataclasses.replace(config, values=values)).items():
         click.echo(f"{name}: {n} mirror records loaded.")
+
+
+@main.group(name="actors")
+def actors_group() -> None:
+    """The actor and production databank: one identity per actor across sources (graph/actors/)."""
+
+
+@actors_group.command("resolve")
+@config_option
+@store_option
+def actors_resolve(config_path, store) -> None:
+    """Cluster every actor of every dataset into canonical actors (<base>/graph/actors)."""
+    config = _config(config_path, store)
+    with _open(config) as s:
+        _resolve_actors(config, s)
+
+
+def _resolve_actors(config: Config, store) -> None:
+    from erfgoed.graph.actors.databank import STEPS, resolve_store
+    from erfgoed.graph.uris import Minter
+
+    with click.progressbar(length=len(STEPS), label="actors", show_pos=True,
+                           item_show_func=lambda step: step or "") as bar:
+        def progress(step: str) -> None:
+            bar.update(1, step)
+        summary = resolve_store(store, Minter(config.base_uri), merge=config["actors.merge_threshold"],
+                                review=config["actors.review_threshold"], progress=progress)
+    click.echo(f"actors: {summary.line()}")
 
 
 @main.command()

@@ -299,20 +299,18 @@ def _oai_dc(rec) -> str:
     dc, rdf = NS["dc"], NS["rdf"]
     labels: dict[str, str] = {}
     for t in rec.triples:
-        if t.predicate.value == NS["skos"] + "prefLabel":
-            labels.setdefault(t.subject.value, t.object.value)
+        if t.p == NS["skos"] + "prefLabel":
+            labels.setdefault(t.s, t.o)
     fields: list[tuple[str, str]] = [("identifier", rec.uri)]
     for t in rec.triples:
-        p, o = t.predicate.value, t.object
-        if t.subject.value == rec.uri and p.startswith(dc):
-            value = labels.get(o.value, o.value)
-            fields.append((p[len(dc) :], value))
-        elif t.subject.value == rec.uri and p == NS["dcterms"] + "created":
-            fields.append(("date", labels.get(o.value, o.value)))
-        elif p == NS["edm"] + "rights":
-            fields.append(("rights", o.value))
-        elif p == NS["edm"] + "type":
-            fields.append(("type", o.value))
+        if t.s == rec.uri and t.p.startswith(dc):
+            fields.append((t.p[len(dc) :], labels.get(t.o, t.o)))
+        elif t.s == rec.uri and t.p == NS["dcterms"] + "created":
+            fields.append(("date", labels.get(t.o, t.o)))
+        elif t.p == NS["edm"] + "rights":
+            fields.append(("rights", t.o))
+        elif t.p == NS["edm"] + "type":
+            fields.append(("type", t.o))
     order = [
         "title",
         "creator",

@@ -13,20 +13,17 @@ from dataclasses import asdict
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from erfgoed.api.negotiation import negotiate, not_acceptable, rdf_response
 from erfgoed.api.render import render
-from erfgoed.api.results import ALIASES
 from erfgoed.errors import UserError
 from erfgoed.graph.namespaces import PREFIXES
 from erfgoed.graph.terms import lists
-from erfgoed.graph.terms.export import FORMAT_NAMES, MEDIA_TYPES, export_list, serialise
+from erfgoed.graph.terms.export import FORMAT_NAMES, MEDIA_TYPES, export_list
 from erfgoed.graph.terms.quality import read_report
 from erfgoed.graph.uris import Minter
 
 router = APIRouter()
 SKOS = PREFIXES["skos"]
-# our negotiation names -> export format names
-RDF_FORMATS = {"turtle": "ttl", "jsonld": "jsonld", "rdfxml": "rdf", "ntriples": "nt"}
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE_LIMIT = 2000  # concepts on a list's HTML page; the downloads hold them all
 
 
@@ -39,44 +36,6 @@ def _known(request: Request, list_id: str) -> dict:
         if summary["id"] == list_id:
             return summary
     raise HTTPException(404, f"no term list '{list_id}'")
-
-
-def negotiate(request: Request) -> str | None:
-    """'html' or a key of RDF_FORMATS, from ?format= or else Accept by q-value; None: nothing fits."""
-    explicit = request.query_params.get("format")
-    if explicit:
-        name = "html" if explicit.lower() == "html" else ALIASES.get(explicit.lower())
-        return name if name == "html" or name in RDF_FORMATS else None
-    prefs = []
-    for i, part in enumerate(request.headers.get("accept", "").split(",")):
-        media, *opts = [p.strip().lower() for p in part.split(";")]
-        q = next((float(o[2:]) for o in opts if o.startswith("q=") and o[2:].replace(".", "", 1).isdigit()),
-                 1.0)
-        if media and q > 0:
-            prefs.append((-q, i, media))
-    if not prefs:
-        return "turtle"
-    for _, _, media in sorted(prefs):
-        if media in HTML_TYPES:
-            return "html"
-        if ALIASES.get(media) in RDF_FORMATS:
-            return ALIASES[media]
-        if media in ("*/*", "application/*"):
-            return "turtle"
-        if media == "text/*":
-            return "html"
-    return None
-
-
-def _rdf(triples, fmt: str) -> Response:
-    name = RDF_FORMATS[fmt]
-    return Response(serialise(triples, name), media_type=MEDIA_TYPES[name], headers={"Vary": "Accept"})
-
-
-def _not_acceptable() -> Response:
-    return Response("Not available in the requested format. Offered: text/html, text/turtle, "
-                    "application/ld+json, application/rdf+xml, application/n-triples.",
-                    status_code=406, media_type="text/plain")
 
 
 def _link(request: Request, uri: str) -> str:
@@ -139,10 +98,10 @@ def termlist_uri(request: Request, list_id: str) -> Response:
     summary = _known(request, list_id)
     fmt = negotiate(request)
     if fmt is None:
-        return _not_acceptable()
+        return not_acceptable()
     store, minter = request.app.state.store, _minter(request)
     if fmt != "html":
-        return _rdf(lists.describe(store, minter, list_id, summary["uri"]), fmt)
+        return rdf_response(lists.describe(store, minter, list_id, summary["uri"]), fmt)
     items = [{"uri": e.uri, "link": _link(request, e.uri), "label": e.pref_label(),
               "notation": e.notation, "broader": [b[1] for b in e.broader]}
              for e in lists.entries(store, minter, list_id)]
@@ -162,9 +121,9 @@ def term_uri(request: Request, list_id: str, local_id: str) -> Response:
         raise HTTPException(404, f"no concept '{local_id}' in term list '{list_id}'")
     fmt = negotiate(request)
     if fmt is None:
-        return _not_acceptable()
+        return not_acceptable()
     if fmt != "html":
-        return _rdf(triples, fmt)
+        return rdf_response(triples, fmt)
     try:
         entry = next(e for e in lists.entries_of(triples, list_id) if e.uri == uri)
     except (StopIteration, UserError):

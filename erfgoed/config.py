@@ -56,8 +56,16 @@ SETTINGS: dict[str, Setting] = {
     "harvest.timeout_seconds": Setting(float, 60.0, "Harvest requests waiting longer fail (retried)."),
     "harvest.retries": Setting(int, 4,
         "Attempts after a failed harvest request (timeouts, 5xx, 429), with doubling pauses."),
+    "harvest.allowed_hosts": Setting(list, [],
+        "Non-public hosts, addresses or networks (\"127.0.0.1\", \"10.0.0.0/8\") harvests and authority"
+        " requests may reach; other loopback/private/link-local addresses are refused, also after"
+        " redirects (the configured endpoints' own hosts are always allowed)."),
     "harvest.validate_xml": Setting(bool, True,
         "Check harvested LIDO against its XSD and report schema errors per record."),
+    "actors.merge_threshold": Setting(float, 0.85,
+        "Actor pairs scoring at least this are merged by `erfgoed actors resolve` (bench/actor_bench.py)."),
+    "actors.review_threshold": Setting(float, 0.6,
+        "Actor pairs scoring at least this (and below the merge threshold) go to the review queue."),
     "reconcile.live": Setting(list, ["aat", "wikidata", "viaf", "geonames"],
         "Authorities the reconciliation service also searches live (results are cached in the "
         "store); the others answer from cached and mirrored records only. [] works offline."),
@@ -95,6 +103,9 @@ SETTINGS: dict[str, Setting] = {
     "europeana.schema": Setting(str, "http://ftp.eanadev.org/schema_zips/europeana_schemas-20241127.zip",
         "The EDM XSD set (Metis schema zip, or a folder URL ending in '/'); map it to a local copy"
         " with resources.local. Records are checked against its EDM.xsd."),
+    "ldes.page_size": Setting(int, 100,
+        "Versions per page of a dataset's LDES (/ldes/<id>); full pages never change. Changing it moves"
+        " every page boundary: followers then read the stream again."),
     "oai.repository_name": Setting(str, "erfgoed-kg", "OAI-PMH Identify: repositoryName."),
     "oai.admin_email": Setting(str, "admin@example.org", "OAI-PMH Identify: adminEmail."),
     "oai.page_size": Setting(int, 100,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from erfgoed.errors import UserError
-from erfgoed.graph.edm import EdmBuilder
+from erfgoed.graph.edm import BATCH, EdmBuilder
 from erfgoed.graph.publication import EUROPEANA, refusal
 from erfgoed.graph.uris import encode_id
 
@@ -48,8 +48,8 @@ def check_allowed(store, config, dataset: str) -> None:
 def _fill(builder: EdmBuilder, zf: zipfile.ZipFile, result: ExportResult) -> Iterator[int]:
     """Writes the records batch by batch; yields the number of records done after each batch."""
     ids = builder.published_ids()
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
+    for i in range(0, len(ids), BATCH):
+        chunk = ids[i : i + BATCH]
         records = builder.build(chunk)
         result.not_objects += len(chunk) - len(records)
         for rec in records:

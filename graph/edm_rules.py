@@ -98,10 +98,18 @@ def valid_rights(uri: str | None) -> bool:
     return bool(uri) and any(p.match(uri) for p in RIGHTS_PATTERNS)
 
 
+_NAMES: dict[str, str] = {}  # Clark tag -> prefixed name; the same few dozen tags recur
+_CLARK: dict[str, str] = {}
+
+
 def _name(el: etree._Element) -> str:
-    qn = etree.QName(el)
-    prefix = next((p for p, u in NS.items() if u == qn.namespace), qn.namespace)
-    return f"{prefix}:{qn.localname}"
+    tag = el.tag
+    name = _NAMES.get(tag)
+    if name is None:
+        qn = etree.QName(el)
+        prefix = next((p for p, u in NS.items() if u == qn.namespace), qn.namespace)
+        name = _NAMES[tag] = f"{prefix}:{qn.localname}"
+    return name
 
 
 def _text(el: etree._Element) -> str:
@@ -113,23 +121,30 @@ def _filled(el: etree._Element) -> bool:
 
 
 def _children(node: etree._Element, qname: str) -> list[etree._Element]:
-    return node.findall(clark(qname))
+    tag = _CLARK.get(qname) or _CLARK.setdefault(qname, clark(qname))
+    return list(node.iterchildren(tag))
 
 
 def _any_element(root: etree._Element) -> Iterator[Finding]:
     for el in root.iter(etree.Element):
-        name = _name(el)
-        if el.get(RDF_RESOURCE) == "":
-            yield Finding("M15", name, f"Empty rdf:resource attribute is not allowed for {name} element.")
-        if el.get(RDF_RESOURCE) is not None and _text(el):
-            yield Finding(
-                "M16",
-                name,
-                f"Element {name} should not have both rdf:resource attribute and text value populated.",
-            )
-        if el.get(RDF_ABOUT) == "":
+        attrib = el.attrib
+        if not attrib:
+            continue  # every rule here is about an attribute
+        resource = attrib.get(RDF_RESOURCE)
+        if resource is not None:
+            if resource == "":
+                name = _name(el)
+                yield Finding("M15", name, f"Empty rdf:resource attribute is not allowed for {name} element.")
+            if _text(el):
+                name = _name(el)
+                yield Finding("M16", name,
+                              f"Element {name} should not have both rdf:resource attribute and text value "
+                              "populated.")
+        if attrib.get(RDF_ABOUT) == "":
+            name = _name(el)
             yield Finding("RDF-about", name, f"Empty rdf:about attribute is not allowed for {name} element.")
-        if el.get(XML_LANG) == "":
+        if attrib.get(XML_LANG) == "":
+            name = _name(el)
             yield Finding("M25", name, f"Empty xml:lang attribute is not allowed for {name} element.")
 
 

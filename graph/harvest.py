@@ -14,6 +14,7 @@ appended to <source>.seen as it goes, so a resumed full run still knows them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 from collections import deque
@@ -23,7 +24,7 @@ from pathlib import Path
 from erfgoed.config import Config, SourceConfig
 from erfgoed.graph.ingest import Ingest, IngestResult
 from erfgoed.graph.store import Store
-from erfgoed.harvesters.http import Fetcher
+from erfgoed.harvesters.http import Fetcher, allow_list
 from erfgoed.harvesters.record import Record
 from erfgoed.mappings.engine import load_mapping
 
@@ -66,7 +67,8 @@ class Checkpoint:
 def make_harvester(config: Config, source: SourceConfig, state: dict, full: bool,
                    fetcher: Fetcher | None = None):
     fetcher = fetcher or Fetcher(timeout=config["harvest.timeout_seconds"],
-                                 retries=config["harvest.retries"])
+                                 retries=config["harvest.retries"],
+                                 allowed_hosts=allow_list(config["harvest.allowed_hosts"], source.url))
     from erfgoed.harvesters.resources import Resources
 
     resources = Resources.from_config(config)
@@ -152,7 +154,13 @@ def harvest(store: Store, config: Config, source: SourceConfig, *, full: bool = 
         save(running=True)
 
     save(running=True)
-    result = run(tracked(), source=source.url, full=full, progress=progress,
+    # the first record is read before the run writes anything (the dataset's description, the
+    # run): a source that cannot be reached, or refuses, leaves the store as it was
+    records = tracked()
+    first = next(records, None)
+    if first is not None:
+        records = itertools.chain([first], records)
+    result = run(records, source=source.url, full=full, progress=progress,
                  on_commit=committed, seen_before=checkpoint.seen() if full else ())
     base["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     save(running=False)

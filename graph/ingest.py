@@ -28,7 +28,7 @@ from erfgoed.graph.publication import policy_quads
 from erfgoed.graph.quarantine import Quarantine
 from erfgoed.graph.report import ProblemLog
 from erfgoed.graph.store import Store
-from erfgoed.graph.uris import Minter
+from erfgoed.graph.uris import Minter, decode_id
 from erfgoed.graph.validation import Problem
 from erfgoed.harvesters.record import Record
 from erfgoed.mappings.engine import Mapping
@@ -86,6 +86,7 @@ class Ingest:
                            + policy_quads(self.minter, self.dataset, self.policy.publish,
                                           self.policy.rights, self.policy.licence))
         self.index = meta.record_index(self.store, self.minter, self.dataset)
+        self._start_version_log()
         self.quarantined_ids = self.quarantine.ids()
         self.seen: dict[str, int | None] = dict.fromkeys(seen_before)
         self.on_commit = on_commit
@@ -107,6 +108,10 @@ class Ingest:
         self.store.add(meta.run_quads(self.minter, self.dataset, self.run, started, source,
                                       self.counts))
         self.log.save()
+        from erfgoed.graph.void import refresh_descriptions
+
+        if self.counts.loaded or self.counts.removed or not self.store.has_graph(self.minter.void_graph):
+            refresh_descriptions(self.store, self.config)  # DCAT/VoID counts, last modified
         return IngestResult(self.dataset, self.run, self.counts,
                             [p for ps in self.log.problems.values() for p in ps])
 
@@ -194,6 +199,8 @@ class Ingest:
                 bulk.append(p.own)
             meta_quads += meta.record_quads(self.minter, self.dataset, r.local_id, h,
                                             meta.PUBLISHED, self.run, r.datestamp)
+            meta_quads += self._version(g, meta.PUBLISHED,
+                                        meta.record_entity(self.minter, self.dataset, r.local_id, p.own))
             self.log.set(r.local_id, probs)
             if r.local_id in self.quarantined_ids:
                 self.quarantine.discard(r.local_id)
@@ -224,6 +231,8 @@ class Ingest:
         """Drop published records' graphs; their meta entry stays, as 'removed' (URIs answer 410)."""
         for i in range(0, len(local_ids), 1000):
             graphs, metas, quads = [], [], []
+            entities = meta.entities_of(self.store, self.minter, [
+                self.index[k].graph for k in local_ids[i:i + 1000] if k in self.index])
             for local_id in local_ids[i:i + 1000]:
                 self.quarantine.discard(local_id)
                 self.log.set(local_id, [])
@@ -235,11 +244,31 @@ class Ingest:
                 date = (datestamps or {}).get(local_id)
                 quads += meta.record_quads(self.minter, self.dataset, local_id,
                                            state.content_hash, meta.REMOVED, self.run, date)
+                quads += self._version(state.graph, meta.REMOVED, entities.get(state.graph, state.graph))
                 self.index[local_id] = meta.RecordState(state.graph, state.content_hash,
                                                         meta.REMOVED, date)
                 self.counts.removed += 1
             if graphs:
                 self.store.replace(drop_graphs=graphs, delete_subjects=metas, insert=quads)
+
+    # -- the version log (the dataset's LDES, graph/ldes_out.py) --------------------------------
+    def _start_version_log(self) -> None:
+        """Continue the dataset's version log; records loaded before it existed enter it now."""
+        self.next_seq = meta.next_version_seq(self.store, self.minter, self.dataset)
+        unlogged = meta.unlogged_records(self.store, self.minter, self.dataset)
+        quads = []
+        for state in unlogged:
+            local_id = state.graph.rsplit("/", 1)[-1]
+            own = b"".join(f"<{q.subject.value}>".encode() for q in self.store.quads(state.graph))
+            entity = meta.record_entity(self.minter, self.dataset, decode_id(local_id), own)
+            quads += self._version(state.graph, meta.PUBLISHED, entity)
+        if quads:
+            self.store.add(quads)
+
+    def _version(self, graph: str, status: str, entity: str) -> list[ox.Quad]:
+        self.next_seq += 1
+        return meta.version_quads(self.minter, self.dataset, graph, self.next_seq - 1, meta.now(), status,
+                                  entity)
 
     def _remove_missing(self) -> None:
         """A full re-ingest: records the source no longer has are removed (and their quarantine)."""

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from erfgoed.graph.namespaces import DCAT, DCTERMS, ERF, PROV, RDF, RDFS, XSD, sparql_prologue
 from erfgoed.graph.store import Store
-from erfgoed.graph.uris import Minter
+from erfgoed.graph.uris import Minter, encode_id
 
 PUBLISHED, REMOVED = "published", "removed"
 
@@ -121,3 +121,90 @@ def status_counts(store: Store, minter: Minter, dataset: str) -> dict[str, int]:
     for state in record_index(store, minter, dataset).values():
         counts[state.status] = counts.get(state.status, 0) + 1
     return counts
+
+
+# -- the version log: one entry per change of a record (graph/ldes_out.py publishes it) ---------
+@dataclass
+class Version:
+    node: str        # <record graph>#v<seq>: the LDES member IRI
+    graph: str       # the record's graph
+    seq: int         # per dataset, gapless, in the order the versions were written
+    time: str        # xsd:dateTime the version was stored
+    status: str      # published | removed (a tombstone)
+    entity: str      # the record's own entity (<base>/id/<kind>/<dataset>/<id>)
+
+
+def next_version_seq(store: Store, minter: Minter, dataset: str) -> int:
+    q = sparql_prologue("erf", "dcterms") + f"""
+    SELECT (MAX(?n) AS ?max) WHERE {{ GRAPH <{minter.meta_graph}> {{
+      ?v a erf:Version ; dcterms:isPartOf <{minter.dataset(dataset)}> ; erf:seq ?n }} }}"""
+    for sol in store.query(q, union=False):
+        return int(sol["max"].value) + 1 if sol["max"] is not None else 0
+    return 0
+
+
+def version_quads(minter: Minter, dataset: str, graph: str, seq: int, time: ox.Literal,
+                  status: str, entity: str) -> list[ox.Quad]:
+    """One version of a record. Only the newest version's content exists (the record graph);
+    older versions keep their place in the log, so stream pages stay where they are."""
+    v, meta = ox.NamedNode(f"{graph}#v{seq}"), ox.NamedNode(minter.meta_graph)
+    return [ox.Quad(v, RDF.type, ERF.Version, meta),
+            ox.Quad(v, ERF.versionOf, ox.NamedNode(graph), meta),
+            ox.Quad(v, DCTERMS.isPartOf, ox.NamedNode(minter.dataset(dataset)), meta),
+            ox.Quad(v, ERF.seq, ox.Literal(str(seq), datatype=XSD.integer), meta),
+            ox.Quad(v, PROV.generatedAtTime, time, meta),
+            ox.Quad(v, ERF.status, ERF[status], meta),
+            ox.Quad(v, ERF.entity, ox.NamedNode(entity), meta)]
+
+
+def versions(store: Store, minter: Minter, dataset: str, first: int = 0,
+             last: int | None = None) -> list[Version]:
+    """The log entries with first <= seq < last, in order."""
+    upper = f" && ?n < {int(last)}" if last is not None else ""
+    q = sparql_prologue("erf", "dcterms", "prov") + f"""
+    SELECT ?v ?g ?n ?t ?status ?e WHERE {{ GRAPH <{minter.meta_graph}> {{
+      ?v a erf:Version ; dcterms:isPartOf <{minter.dataset(dataset)}> ; erf:seq ?n ;
+         erf:versionOf ?g ; prov:generatedAtTime ?t ; erf:status ?status ; erf:entity ?e
+      FILTER(?n >= {int(first)}{upper}) }} }} ORDER BY ?n"""
+    return [Version(s["v"].value, s["g"].value, int(s["n"].value), s["t"].value,
+                    s["status"].value.rsplit("#", 1)[-1], s["e"].value) for s in store.query(q, union=False)]
+
+
+def latest_versions(store: Store, minter: Minter, graphs: list[str]) -> dict[str, int]:
+    """The newest version's seq of each record graph (the retention policy keeps only those)."""
+    if not graphs:
+        return {}
+    values = " ".join(f"<{g}>" for g in graphs)
+    q = sparql_prologue("erf") + f"""
+    SELECT ?g (MAX(?n) AS ?max) WHERE {{ VALUES ?g {{ {values} }} GRAPH <{minter.meta_graph}> {{
+      ?v erf:versionOf ?g ; erf:seq ?n }} }} GROUP BY ?g"""
+    return {s["g"].value: int(s["max"].value) for s in store.query(q, union=False)}
+
+
+def unlogged_records(store: Store, minter: Minter, dataset: str) -> list[RecordState]:
+    """Records without any version (loaded before the log existed): the log starts them off."""
+    q = sparql_prologue("erf", "dcterms") + f"""
+    SELECT ?g WHERE {{ GRAPH <{minter.meta_graph}> {{
+      ?g a erf:Record ; dcterms:isPartOf <{minter.dataset(dataset)}> ; erf:status erf:published
+      FILTER NOT EXISTS {{ ?v erf:versionOf ?g }} }} }} ORDER BY ?g"""
+    return [RecordState(s["g"].value, "", PUBLISHED) for s in store.query(q, union=False)]
+
+
+def entities_of(store: Store, minter: Minter, graphs: list[str]) -> dict[str, str]:
+    """The entity each record graph's versions are about (a removal's tombstone names it too)."""
+    if not graphs:
+        return {}
+    values = " ".join(f"<{g}>" for g in graphs)
+    q = sparql_prologue("erf") + f"""SELECT ?g ?e WHERE {{ VALUES ?g {{ {values} }}
+      GRAPH <{minter.meta_graph}> {{ ?v erf:versionOf ?g ; erf:entity ?e }} }}"""
+    return {s["g"].value: s["e"].value for s in store.query(q, union=False)}
+
+
+def record_entity(minter: Minter, dataset: str, local_id: str, nquads: bytes) -> str:
+    """The entity minted from a record's own id (its subject `<base>/id/<kind>/<dataset>/<id>`)."""
+    import re
+
+    tail = f"/{dataset}/{encode_id(local_id)}>"
+    found = re.search(rb"<(" + re.escape(f"{minter.base}/id/".encode()) + rb"[a-z]+" +
+                      re.escape(tail.encode()) + rb")", nquads)
+    return found.group(1)[:-1].decode() if found else minter.record_graph(dataset, local_id)

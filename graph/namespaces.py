@@ -28,6 +28,11 @@ PREFIXES: dict[str, str] = {
     "sssom": "https://w3id.org/sssom/",
     "semapv": "https://w3id.org/semapv/vocab/",
     "pav": "http://purl.org/pav/",
+    # linked-data publication: the LDES out (graph/ldes_out.py), DCAT-AP descriptions (graph/void.py)
+    "tree": "https://w3id.org/tree#",
+    "ldes": "https://w3id.org/ldes#",
+    "as": "https://www.w3.org/ns/activitystreams#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
 
 
@@ -58,6 +63,10 @@ VOID = _NS(PREFIXES["void"])
 SSSOM = _NS(PREFIXES["sssom"])
 SEMAPV = _NS(PREFIXES["semapv"])
 PAV = _NS(PREFIXES["pav"])
+TREE = _NS(PREFIXES["tree"])
+LDES = _NS(PREFIXES["ldes"])
+AS = _NS(PREFIXES["as"])
+FOAF = _NS(PREFIXES["foaf"])
 
 EDTF_DATATYPE = ox.NamedNode("http://id.loc.gov/datatypes/edtf/EDTF")
 

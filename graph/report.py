@@ -24,17 +24,22 @@ class ProblemLog:
     def __init__(self, data_dir: Path, dataset: str):
         self.path = data_dir / "reports" / f"{dataset}.problems.json"
         self.problems: dict[str, list[Problem]] = {}
+        self.dirty = not self.path.exists()
         if self.path.exists():
             raw = json.loads(self.path.read_text("utf-8"))
             self.problems = {k: [Problem(**p) for p in v] for k, v in raw.items()}
 
     def set(self, key: str, problems: list[Problem]) -> None:
         if problems:
-            self.problems[key] = problems
-        else:
-            self.problems.pop(key, None)
+            if self.problems.get(key) != problems:
+                self.problems[key], self.dirty = problems, True
+        elif self.problems.pop(key, None) is not None:
+            self.dirty = True
 
     def save(self) -> None:
+        if not self.dirty:  # a no-op re-harvest of 100k records need not rewrite 80 MB of JSON
+            return
+        self.dirty = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({k: [p.to_dict() for p in v] for k, v in

@@ -11,7 +11,7 @@ import unicodedata
 from urllib.parse import quote, unquote
 
 KINDS = ("object", "actor", "concept", "production", "dataset", "run", "organisation", "term",
-         "termlist", "mapping")
+         "termlist", "mapping", "agent")
 
 
 def encode_id(local_id: str) -> str:
@@ -71,6 +71,26 @@ class Minter:
     def meta_graph(self) -> str:
         return f"{self.base}/graph/meta"
 
+    # -- linked-data publication (graph/void.py, graph/ldes_out.py) ------------------------------
+    @property
+    def void_graph(self) -> str:
+        """The DCAT/VoID descriptions, rewritten after every ingest run."""
+        return f"{self.base}/graph/void"
+
+    @property
+    def catalog(self) -> str:
+        """The dcat:Catalog of every published dataset."""
+        return f"{self.base}/id/catalog"
+
+    @property
+    def whole_graph(self) -> str:
+        """The whole knowledge graph as one void:Dataset (its datasets are void:subsets)."""
+        return f"{self.base}/id/kg"
+
+    def event_stream(self, dataset: str) -> str:
+        """A dataset's LDES (served at /ldes/<dataset>)."""
+        return f"{self.base}/ldes/{dataset}"
+
     def run(self, dataset: str, run_id: str) -> str:
         return f"{self.base}/id/run/{dataset}/{run_id}"
 
@@ -124,3 +144,30 @@ class Minter:
     def curator(self, user: str) -> str:
         """A curator who has no URI of their own (ORCID etc.): author/reviewer of mappings."""
         return f"{self.base}/id/curator/{encode_id(user)}"
+
+    # -- the actor and production databank (graph/actors/) ---------------------------------------
+    def agent(self, key: str) -> str:
+        """A canonical actor: one per cluster of source actors, across datasets (no dataset segment)."""
+        return f"{self.base}/id/agent/{encode_id(key)}"
+
+    def agent_key(self, uri: str) -> str | None:
+        prefix = f"{self.base}/id/agent/"
+        return decode_id(uri[len(prefix):]) if uri.startswith(prefix) else None
+
+    def canonical_production(self, key: str) -> str:
+        """A production as one entity across sources: two path segments, so never a dataset's own
+        `<base>/id/production/<dataset>/<id>`."""
+        return f"{self.base}/id/production/{encode_id(key)}"
+
+    @property
+    def actors_graph(self) -> str:
+        """Canonical actors and productions, rebuilt by `erfgoed actors resolve`."""
+        return f"{self.base}/graph/actors"
+
+    @property
+    def actor_decisions_graph(self) -> str:
+        """Curators' merge / keep-apart decisions about actors (kept across re-runs, never rebuilt)."""
+        return f"{self.base}/graph/actor-decisions"
+
+    def actor_decision(self, key: str) -> str:
+        return f"{self.base}/id/mapping/actors/{encode_id(key)}"

@@ -57,8 +57,12 @@ def _xml_check(path: Path) -> None:
                          "accepted for safety; export it without one. Nothing was changed",
                          file=str(path))
     try:
-        for _ in etree.iterparse(str(path), events=("end",), **XML_OPTIONS):
-            pass
+        for event, element in etree.iterparse(str(path), events=("start", "end"), **XML_OPTIONS):
+            # a DOCTYPE may follow a long comment, past the head read above
+            if event == "start" and element.getparent() is None and element.getroottree().docinfo.doctype:
+                raise InputError("the file has a DOCTYPE (DTD or entity declarations), which is not "
+                                 "accepted for safety; export it without one. Nothing was changed",
+                                 file=str(path), line=element.sourceline)
     except etree.XMLSyntaxError as exc:
         line, column = (exc.position if exc.position else (None, None))
         raise InputError(f"not well-formed XML ({exc.msg}); nothing was changed",

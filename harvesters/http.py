@@ -7,12 +7,15 @@ OAI-PMH, LDES and REST harvesters all behave the same way when a server is slow 
 from __future__ import annotations
 
 import email.utils
+import ipaddress
+import socket
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from erfgoed.errors import UserError
 
@@ -30,6 +33,55 @@ def check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UserError(f"'{url}' is not an http(s) URL; harvest sources must be web addresses.")
     return url
+
+
+def _allowed(host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allowed: Collection[str]) -> bool:
+    for entry in allowed:
+        if entry.lower() == host.lower():
+            return True
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:  # a host name, not an address or network
+            continue
+    return False
+
+
+def check_address(url: str, allowed: Collection[str]) -> None:
+    """Refuse a URL whose host resolves to a loopback, private, link-local or otherwise non-public
+    address unless that host, address or network is in `allowed` (SSRF: a harvested server or its
+    redirects must not make us reach the machine's own services or the internal network)."""
+    check_url(url)
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+                                   type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise HarvestError(f"{url}: the host '{host}' cannot be resolved ({exc}).") from None
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not ip.is_global and not _allowed(host, ip, allowed):
+            raise HarvestError(f"{url}: refused, '{host}' is the non-public address {ip} (loopback, "
+                               "private or link-local); add it to harvest.allowed_hosts to allow it.")
+
+
+def allow_list(allowed: Collection[str], *endpoints: str) -> list[str]:
+    """harvest.allowed_hosts plus the hosts of the configured endpoints: an address the
+    administrator wrote into the configuration is trusted; where its data or redirects lead is not."""
+    return list(allowed) + [h for h in (urlsplit(u).hostname for u in endpoints if u) if h]
+
+
+class GuardedAdapter(HTTPAdapter):
+    """Checks the address of every request it sends, so each redirect hop is checked too."""
+
+    def __init__(self, allowed: Collection[str]):
+        super().__init__()
+        self.allowed = tuple(allowed)
+
+    def send(self, request, *args, **kwargs):  # noqa: ANN001 - requests' own signature
+        check_address(request.url, self.allowed)
+        return super().send(request, *args, **kwargs)
 
 
 def _retry_after(value: str | None, default: float) -> float:
@@ -52,9 +104,16 @@ class Fetcher:
     max_wait: float = 300.0          # a Retry-After longer than this is not waited out
     session: requests.Session = field(default_factory=requests.Session)
     sleep: object = time.sleep       # tests replace it to run without waiting
+    # None: any address (a Fetcher built in code, e.g. by a test); a collection: only public
+    # addresses plus these hosts/addresses/networks (harvest.allowed_hosts), checked on every hop
+    allowed_hosts: Collection[str] | None = None
 
     def __post_init__(self) -> None:
         self.session.headers["User-Agent"] = USER_AGENT
+        if self.allowed_hosts is not None:
+            guard = GuardedAdapter(self.allowed_hosts)
+            self.session.mount("http://", guard)
+            self.session.mount("https://", guard)
 
     def get(self, url: str, *, params: dict | None = None, headers: dict | None = None,
             etag: str | None = None, ok_status: Collection[int] = ()) -> requests.Response:
@@ -81,6 +140,10 @@ class Fetcher:
             try:
                 resp = self.session.request(method, url, params=params, headers=headers, json=json,
                                             data=data, timeout=self.timeout)
+            except (requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL,
+                    requests.exceptions.TooManyRedirects) as exc:  # e.g. a redirect to file://
+                raise HarvestError(f"{url}: refused, the answer leads to a URL that cannot be "
+                                   f"followed ({exc}).") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if last:
                     raise HarvestError(f"{url}: no answer after {self.retries + 1} attempts "

@@ -38,6 +38,8 @@ RELATION, NODE, VIEW = (ox.NamedNode(TREE + n) for n in ("relation", "node", "vi
 VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
 GENERATED = ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
 STRUCTURE = {TREE + "Node", TREE + "Relation", LDES + "EventStream"}
+# a member typed so is a tombstone: its entity was deleted (erfgoed-kg's own LDES writes as:Delete)
+DELETIONS = {"https://www.w3.org/ns/activitystreams#Delete", LDES + "Deletion"}
 
 
 def inline_contexts(doc: object, resources: Resources, depth: int = 0) -> object:
@@ -154,8 +156,15 @@ class LdesHarvester:
         members = [m for m in graph.objects(None, MEMBER)]
         member_set = set(members)
         for m in members:
-            triples = graph.describe(m, stop=member_set)
             entity = graph.one(m, version_of)
+            if any(t.value in DELETIONS for t in graph.objects(m, RDF_TYPE)):
+                stamp = graph.one(m, timestamp)
+                yield Record(page, (entity or m).value, None, deleted=True, cursor=page,
+                             datestamp=stamp.value if stamp is not None else None)
+                continue
+            # the entity's #fragment nodes belong to its document, also those only pointing at it
+            fragments = graph.fragments(entity) if isinstance(entity, ox.NamedNode) else []
+            triples = graph.describe(m, stop=member_set, extra=fragments)
             stamp = graph.one(m, timestamp)
             target = entity if isinstance(entity, ox.NamedNode) else m
             out = []
@@ -203,10 +212,14 @@ class _Graph:
         found = self.objects(s, p)
         return found[0] if found else None
 
-    def describe(self, node, stop: set) -> list[ox.Triple]:
-        """Triples about `node` and, recursively, about the nodes it points to that the page
-        describes - but not other members or the tree's own nodes."""
-        out, todo, visited = [], [node], {node}
+    def fragments(self, entity: ox.NamedNode) -> list:
+        prefix = entity.value + "#"
+        return [s for s in self.by_subject if isinstance(s, ox.NamedNode) and s.value.startswith(prefix)]
+
+    def describe(self, node, stop: set, extra: list = ()) -> list[ox.Triple]:
+        """Triples about `node` (and `extra` nodes) and, recursively, about the nodes they point to
+        that the page describes - but not other members or the tree's own nodes."""
+        out, todo, visited = [], [node, *extra], {node, *extra}
         while todo:
             current = todo.pop()
             for t in self.by_subject.get(current, []):

@@ -18,7 +18,10 @@ from erfgoed.harvesters.textfile import open_text
 
 DELIMITERS = ";,\t|"
 SAMPLE_LINES = 50
-csv.field_size_limit(16 * 1024 * 1024)  # a 16 MB cell is someone's mistake, not a register
+MAX_CELL = 16 * 1024 * 1024  # a 16 MB cell is someone's mistake, not a register
+csv.field_size_limit(MAX_CELL)  # process-wide, and raised by the GeoNames mirror reader: checked below too
+XLSX_MAX_RATIO = 100          # unpacked / packed size of a workbook (real ones: 5-20)
+XLSX_MAX_UNPACKED = 4 * 2**30  # bytes, whatever the ratio
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -106,6 +109,9 @@ class Table:
                 except csv.Error as exc:
                     raise InputError(f"cannot read CSV: {exc}", file=str(self.path),
                                      line=reader.line_num) from None
+                if any(len(cell) > MAX_CELL for cell in row):
+                    raise InputError(f"cannot read CSV: a cell is longer than {MAX_CELL // 2**20} MB "
+                                     "(a missing closing quote?)", file=str(self.path), line=start)
                 if any(cell.strip() for cell in row):
                     yield start, row
                 start = reader.line_num + 1
@@ -115,6 +121,7 @@ class Table:
 
         from openpyxl import load_workbook
         try:
+            _check_unpacked_size(self.path)
             wb = load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(self.path)) from None
@@ -144,6 +151,22 @@ class Table:
             local_id = payload.get(self.id_column, "")
             yield Record(source=str(self.path), local_id=local_id, payload=payload, line=line,
                          problem=problem)
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl unpacks it: a 0.5 MB workbook unpacking to 500 MB kept
+    openpyxl busy for over 10 minutes (measured). Real workbooks unpack to 5-20 times their size;
+    zipfile never reads past the size a member declares, so the declared sizes can be trusted."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        unpacked = sum(i.file_size for i in z.infolist())
+    packed = path.stat().st_size
+    if unpacked > XLSX_MAX_UNPACKED or (unpacked > 64 * 2**20 and unpacked > XLSX_MAX_RATIO * packed):
+        raise InputError(f"the workbook unpacks to {unpacked / 2**20:.0f} MB from {packed / 2**20:.1f} MB "
+                         f"(more than {XLSX_MAX_RATIO} times its size, or over "
+                         f"{XLSX_MAX_UNPACKED // 2**30} GB): refused as a possible zip bomb. "
+                         "Save it again, or export it as CSV", file=str(path))
 
 
 def _cell_text(value: object) -> str:

@@ -74,7 +74,19 @@ class RowLift:
 
 
 # -- XML ----------------------------------------------------------------------------------------
-LANG = etree.XPath("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+INDEX = field_iri("_index")
+
+
+def _lang(node: etree._Element | None) -> str | None:
+    """The nearest xml:lang of `node` or an ancestor: walked up in Python, as an XPath call per
+    value costs more (bench/README.md, harvest_bench)."""
+    while node is not None:
+        lang = node.get(XML_LANG)
+        if lang is not None:
+            return lang
+        node = node.getparent()
+    return None
 
 
 def _literal(text: str, lang: str | None) -> ox.Literal:
@@ -104,15 +116,14 @@ class XmlLift:
     def _values(xpath: etree.XPath, node) -> list[ox.Literal]:
         out = []
         for hit in xpath(node):
-            if isinstance(hit, etree._Element):
-                text = " ".join("".join(hit.itertext()).split())
-                lang = LANG(hit)
+            if isinstance(hit, etree._Element):  # a leaf's text needs no itertext()
+                text = " ".join(("".join(hit.itertext()) if len(hit) else hit.text or "").split())
+                lang = _lang(hit) if text else None
             else:  # attribute value or text(): the language of its element
                 text = " ".join(str(hit).split())
-                parent = hit.getparent() if hasattr(hit, "getparent") else None
-                lang = LANG(parent) if parent is not None else None
+                lang = _lang(hit.getparent()) if text and hasattr(hit, "getparent") else None
             if text:
-                out.append(_literal(text, lang[0] if lang else None))
+                out.append(_literal(text, lang))
         return out
 
     def parse(self, payload: str) -> etree._Element:
@@ -125,7 +136,7 @@ class XmlLift:
             for i, node in enumerate(path(root)):
                 g = ox.NamedNode(f"{row.value}:{name}:{i}")
                 quads.append(ox.Quad(row, p, g))
-                quads.append(ox.Quad(g, field_iri("_index"), ox.Literal(str(i), datatype=XSD.integer)))
+                quads.append(ox.Quad(g, INDEX, ox.Literal(str(i), datatype=XSD.integer)))
                 quads += [ox.Quad(g, sp, v) for sp, xp in subfields for v in self._values(xp, node)]
         return quads
 

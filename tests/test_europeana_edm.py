@@ -208,3 +208,25 @@ def test_public_sparql_hides_datasets_whose_licence_forbids_it(demo):
                 ]["value"]
             )
     assert before == 225 + 58 and after == 225
+
+
+def test_writer_escapes_text_and_reports_what_xml_cannot_hold(schema):
+    from erfgoed.graph.edm_xml import EdmTriple, EdmWriter
+
+    cho, agg = "http://kg.example.org/id/object/d/1?a=1&b=2", "http://kg.example.org/id/object/d/1#aggregation"
+    ns = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
+          "edm": "http://www.europeana.eu/schemas/edm/"}
+    title = 'Kan & deksel <tin> "1650"\nmet merk'
+    triples = [EdmTriple(cho, ns["rdf"] + "type", ns["edm"] + "ProvidedCHO", None),
+               EdmTriple(cho, ns["dc"] + "title", title, "nl"),
+               EdmTriple(agg, ns["rdf"] + "type", "http://www.openarchives.org/ore/terms/Aggregation", None),
+               EdmTriple(agg, ns["edm"] + "isShownAt", cho, None)]
+    writer = EdmWriter(schema)
+    root = etree.fromstring(writer.document(triples))
+    cho_el = root.find(clark("edm:ProvidedCHO"))
+    assert cho_el.get(clark("rdf:about")) == cho
+    assert cho_el.find(clark("dc:title")).text == title
+    assert cho_el.find(clark("dc:title")).get("{http://www.w3.org/XML/1998/namespace}lang") == "nl"
+    bad = triples[:1] + [EdmTriple(cho, ns["dc"] + "title", "Kan\x0bdeksel", "")]
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(writer.document(bad))

@@ -265,7 +265,8 @@ def test_a_worker_process_gives_the_same_store_as_one_process(config, register, 
         try:
             r = run(s, config, register)
             assert (r.counts.loaded, r.counts.quarantined) == (4, 2)
-            contents.append(sorted(str(q) for q in s.quads() if "graph/meta" not in str(q.graph_name)))
+            contents.append(sorted(str(q) for q in s.quads()  # provenance: run times differ
+                                   if not str(q.graph_name).endswith(("graph/meta>", "graph/void>"))))
         finally:
             s.close()
     assert contents[0] == contents[1] and contents[0]

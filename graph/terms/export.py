@@ -35,8 +35,9 @@ CONTEXT = {p: PREFIXES[p] for p in _USED}
 COMPACT_LIMIT = 50_000  # triples
 
 
-def serialise(triples: list[ox.Triple], fmt: str) -> bytes:
-    """Triples as ttl | rdf | jsonld | nt."""
+def serialise(triples: list[ox.Triple], fmt: str, context: dict[str, str] | None = None) -> bytes:
+    """Triples as ttl | rdf | jsonld | nt; `context`: prefixes for JSON-LD and Turtle (default: SKOS's)."""
+    context = context or CONTEXT
     if fmt == "jsonld" and len(triples) <= COMPACT_LIMIT:
         # rdflib compacts with our prefixes (readable); pyoxigraph writes expanded JSON-LD only,
         # but ~6x faster, so it takes the large lists (160k triples: 12.7 s in rdflib).
@@ -44,13 +45,13 @@ def serialise(triples: list[ox.Triple], fmt: str) -> bytes:
 
         g = rdflib.Graph()
         g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-        return g.serialize(format="json-ld", context=CONTEXT, auto_compact=True).encode()
+        return g.serialize(format="json-ld", context=context, auto_compact=True).encode()
     rdf_format = {"ttl": ox.RdfFormat.TURTLE, "rdf": ox.RdfFormat.RDF_XML, "nt": ox.RdfFormat.N_TRIPLES,
                   "jsonld": ox.RdfFormat.JSON_LD}[fmt]
     if fmt in ("nt", "jsonld"):
         return ox.serialize(triples, format=rdf_format)
     iris = {term.value for t in triples for term in (t.predicate, t.object) if isinstance(term, ox.NamedNode)}
-    used = {p: ns for p, ns in CONTEXT.items() if any(i.startswith(ns) for i in iris)}
+    used = {p: ns for p, ns in context.items() if any(i.startswith(ns) for i in iris)}
     return ox.serialize(triples, format=rdf_format, prefixes=used)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from erfgoed.errors import InputError, UserError
+from erfgoed.graph.literals import first_ill_typed
 from erfgoed.graph.namespaces import PREFIXES
 from erfgoed.graph.terms.columns import canonical_uri
 from erfgoed.graph.terms.identity import Candidate, Identities, Parsed
@@ -67,6 +68,11 @@ def parse_rdf(path: Path, resources: Resources) -> list[ox.Triple]:
         raise InputError(f"not valid {fmt.name}: {exc}", file=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    bad = first_ill_typed(quads)
+    if bad is not None:
+        raise InputError(f"{bad.subject}: the value \"{bad.object.value}\" of <{bad.predicate.value}> is not "
+                         f"a valid {bad.object.datatype.value.rpartition('#')[2]}; nothing was imported",
+                         file=str(path))
     return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
 

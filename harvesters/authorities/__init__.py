@@ -14,6 +14,7 @@ from typing import Protocol
 
 from erfgoed.config import Config
 from erfgoed.errors import UserError
+from erfgoed.harvesters.http import allow_list
 
 from .aat import Aat
 from .base import KINDS, Entry, Label, entries_from_triples
@@ -56,6 +57,7 @@ def settings_from_config(name: str, config: Config) -> AuthoritySettings:
         options={"countries": config["authorities.geonames_countries"],
                  "feature_classes": config["authorities.geonames_feature_classes"]}
         if name == "geonames" else {},
+        allowed_hosts=allow_list(config["harvest.allowed_hosts"], config[f"authorities.{name}_url"] or d.base_url),
     )
 
 

@@ -76,6 +76,7 @@ class AuthoritySettings:
     contact: str = ""
     username: str = ""                 # GeoNames
     options: dict[str, Any] = field(default_factory=dict)  # per-authority settings (GeoNames filters)
+    allowed_hosts: list[str] | None = None  # None: any address; else harvests' SSRF rule (http.py)
 
 
 class AuthorityClient:
@@ -83,7 +84,8 @@ class AuthorityClient:
 
     def __init__(self, descriptor: Descriptor, settings: AuthoritySettings):
         self.name = descriptor.name
-        self.fetcher = Fetcher(timeout=settings.timeout, retries=settings.retries, backoff=1.0, max_wait=30.0)
+        self.fetcher = Fetcher(timeout=settings.timeout, retries=settings.retries, backoff=1.0, max_wait=30.0,
+                               allowed_hosts=settings.allowed_hosts)
         # Wikimedia and OCLC ask clients to say who they are and how to reach them
         contact = f"; {settings.contact}" if settings.contact else ""
         self.fetcher.session.headers["User-Agent"] = f"{USER_AGENT} authority-client/{self.name}{contact}"
