@@ -20,6 +20,7 @@ from lxml import etree
 
 from erfgoed.errors import UserError
 from erfgoed.harvesters.resources import Resources
+from erfgoed.harvesters.xmlschema import OfflineResolver
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 NS = {
@@ -56,17 +57,6 @@ CLASSES = (
 def clark(qname: str) -> str:
     prefix, local = qname.split(":")
     return f"{{{NS[prefix]}}}{local}"
-
-
-class _Resolver(etree.Resolver):
-    def __init__(self, resources: Resources):
-        super().__init__()
-        self.resources = resources
-
-    def resolve(self, url, pubid, context):
-        if url and url.startswith(("http://", "https://")):
-            return self.resolve_filename(str(self.resources.path(url)), context)
-        return None
 
 
 def locate(url: str, resources: Resources) -> Path:
@@ -108,7 +98,7 @@ class EdmSchema:
     def __init__(self, path: Path, resources: Resources | None = None):
         self.path = path
         parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        parser.resolvers.add(_Resolver(resources or Resources()))
+        parser.resolvers.add(OfflineResolver(resources or Resources()))
         try:
             self.schema = etree.XMLSchema(etree.parse(str(path), parser))
         except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as exc:

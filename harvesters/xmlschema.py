@@ -17,7 +17,10 @@ SCHEMAS = {  # metadataPrefix / XML namespace -> the official schema location
 LIDO_NS = "http://www.lido-schema.org"
 
 
-class _Resolver(etree.Resolver):
+class OfflineResolver(etree.Resolver):
+    """Answers every http(s) schema import from Resources (local map, cache, fetched once),
+    so lxml itself never goes to the network. Shared by the LIDO and EDM checks."""
+
     def __init__(self, resources: Resources):
         super().__init__()
         self.resources = resources
@@ -33,7 +36,7 @@ class SchemaCheck:
 
     def __init__(self, url: str, resources: Resources):
         parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        parser.resolvers.add(_Resolver(resources))
+        parser.resolvers.add(OfflineResolver(resources))
         path = resources.path(url)
         try:
             self.schema = etree.XMLSchema(etree.parse(str(path), parser))
