@@ -1,0 +1,169 @@
+"""What the actor pages and the review queue show, read from the store (no HTML here).
+
+One canonical actor: its names, life dates, the source records and authorities it is `owl:sameAs`,
+its works in every institution (with the role it had), its productions, and the curators'
+decisions about its records. One proposal: the two source actors side by side with the reasons.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from erfgoed.graph.actors.candidates import PREFIXES, dataset_of
+from erfgoed.graph.actors.canonical import CANONICAL, PROPOSAL
+from erfgoed.graph.actors.decisions import ActorDecisions
+from erfgoed.graph.namespaces import CRM, DCTERMS, OWL, RDFS, SCHEMA, SKOS, SSSOM
+from erfgoed.graph.store import Store
+from erfgoed.graph.terms.records import Decision
+from erfgoed.graph.uris import Minter
+
+WORKS = (
+    PREFIXES
+    + """SELECT ?m ?g ?object ?title ?inv ?role WHERE {
+  VALUES ?m { %s }
+  ?prod crm:P14_carried_out_by ?m ; crm:P108_has_produced ?object .
+  GRAPH ?g { ?object a crm:E22_Human-Made_Object }
+  OPTIONAL { ?object crm:P102_has_title ?title }
+  OPTIONAL { ?object adms:identifier/skos:notation ?inv }
+  OPTIONAL { ?r cest:Rol.agent ?m ; cest:Rol.activiteit ?prod ;
+                crm:P14.1_in_the_role_of/skos:prefLabel ?role }
+} ORDER BY ?g ?inv LIMIT 500"""
+)
+LABELS = (
+    PREFIXES
+    + """SELECT ?m ?g ?name WHERE { VALUES ?m { %s }
+  GRAPH ?g { ?m skos:prefLabel|persoon:volledigeNaam|foaf:name|foaf:familyName ?name } }"""
+)
+
+
+@dataclass
+class SourceActor:
+    uri: str
+    dataset: str = ""
+    names: list[str] = field(default_factory=list)
+    agent: str = ""  # the canonical actor it belongs to now
+
+
+@dataclass
+class Proposal:
+    node: str
+    a: SourceActor
+    b: SourceActor
+    score: float
+    reasons: list[str]
+
+
+def _iris(uris) -> str:
+    return " ".join(str(ox.NamedNode(u)) for u in uris)
+
+
+def source_actors(store: Store, minter: Minter, uris: list[str]) -> dict[str, SourceActor]:
+    out = {u: SourceActor(u) for u in uris}
+    if not uris:
+        return out
+    for row in store.query(LABELS % _iris(uris)):
+        sa = out[row["m"].value]
+        sa.dataset = sa.dataset or (dataset_of(row["g"].value, minter) or "")
+        if row["name"].value not in sa.names:
+            sa.names.append(row["name"].value)
+    g = minter.actors_graph
+    q = (
+        f"SELECT ?a ?m WHERE {{ VALUES ?m {{ {_iris(uris)} }} "
+        f"GRAPH <{g}> {{ ?a a {CANONICAL} ; {OWL.sameAs} ?m }} }}"
+    )
+    for row in store.query(q):
+        out[row["m"].value].agent = row["a"].value
+    return out
+
+
+def proposals(store: Store, minter: Minter) -> list[Proposal]:
+    g = minter.actors_graph
+    q = (
+        f"SELECT ?p ?a ?b ?s ?c WHERE {{ GRAPH <{g}> {{ ?p a {PROPOSAL} ; {OWL.annotatedSource} ?a ; "
+        f"{OWL.annotatedTarget} ?b ; {SSSOM.confidence} ?s OPTIONAL {{ ?p {RDFS.comment} ?c }} }} }}"
+    )
+    rows: dict[str, dict] = {}
+    for row in store.query(q):
+        p = rows.setdefault(
+            row["p"].value, {"a": row["a"].value, "b": row["b"].value, "s": float(row["s"].value), "c": []}
+        )
+        if row["c"] is not None:
+            p["c"].append(row["c"].value)
+    actors = source_actors(store, minter, sorted({u for p in rows.values() for u in (p["a"], p["b"])}))
+    out = [Proposal(n, actors[p["a"]], actors[p["b"]], p["s"], sorted(p["c"])) for n, p in rows.items()]
+    return sorted(out, key=lambda p: (-p.score, p.a.uri, p.b.uri))
+
+
+def actor_view(store: Store, minter: Minter, key: str) -> dict | None:
+    """Everything the page of one canonical actor shows; {"replaced_by": uri} for a retired key."""
+    a, g = minter.agent(key), minter.actors_graph
+    facts: dict[str, list[ox.Term]] = defaultdict(list)
+    for row in store.query(f"SELECT ?p ?o WHERE {{ GRAPH <{g}> {{ <{a}> ?p ?o }} }}"):
+        facts[row["p"].value].append(row["o"])
+    if not facts:
+        return None
+    types = {t.value for t in facts.get(RDF_TYPE, [])}
+    if DCTERMS.isReplacedBy.value in facts and CANONICAL.value not in types:
+        return {"replaced_by": facts[DCTERMS.isReplacedBy.value][0].value}
+    same = sorted(t.value for t in facts.get(OWL.sameAs.value, []))
+    ours = [u for u in same if u.startswith(minter.base + "/")]
+    members = source_actors(store, minter, ours)
+    works = []
+    if ours:
+        seen = set()
+        for row in store.query(WORKS % _iris(ours)):
+            k = (row["object"].value, row["m"].value)
+            if k in seen:
+                continue
+            seen.add(k)
+            works.append(
+                {
+                    "object": row["object"].value,
+                    "dataset": dataset_of(row["g"].value, minter) or "",
+                    "title": _v(row["title"]),
+                    "inv": _v(row["inv"]),
+                    "role": _v(row["role"]),
+                    "as": members[row["m"].value].names[:1],
+                }
+            )
+    prods = []
+    q = (
+        f"SELECT DISTINCT ?p ?t ?how WHERE {{ GRAPH <{g}> {{ {{ ?p <https://schema.org/performer> <{a}> "
+        f'BIND("performer" AS ?how) }} UNION {{ ?p {CRM.P14_carried_out_by} <{a}> '
+        f'BIND("organiser" AS ?how) }} OPTIONAL {{ ?p {DCTERMS.title} ?t }} }} }}'
+    )
+    for row in store.query(q):
+        prods.append({"uri": row["p"].value, "title": _v(row["t"]), "how": row["how"].value})
+    return {
+        "uri": a,
+        "key": key,
+        "name": _first(facts, SKOS.prefLabel.value),
+        "alt": sorted(t.value for t in facts.get(SKOS.altLabel.value, [])),
+        "birth": _first(facts, SCHEMA.birthDate.value),
+        "death": _first(facts, SCHEMA.deathDate.value),
+        "members": [members[u] for u in ours],
+        "authorities": [u for u in same if u not in ours],
+        "works": works,
+        "productions": prods,
+        "decisions": decisions_about(store, minter, ours),
+    }
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def decisions_about(store: Store, minter: Minter, uris: list[str]) -> list[Decision]:
+    wanted = set(uris)
+    return [d for d in ActorDecisions(store, minter).all() if d.subject in wanted or d.object in wanted]
+
+
+def _v(term: ox.Term | None) -> str:
+    return term.value if term is not None else ""
+
+
+def _first(facts: dict[str, list[ox.Term]], prop: str) -> str:
+    values = sorted(t.value for t in facts.get(prop, []))
+    return values[0] if values else ""
