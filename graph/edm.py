@@ -8,9 +8,10 @@ left out.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,10 +75,11 @@ class EdmBuilder:
         self.store, self.dataset = store, dataset
         self.minter = Minter(config.base_uri)
         self.schema = schema or EdmSchema.from_config(config)
-        self.writer = EdmWriter(self.schema)
+        self.term_prefix = self.minter.base + "/id/term/"
+        self.assembler = EdmAssembler(self.schema, self._terms_store, self.term_prefix)
+        self.writer = self.assembler.writer
         self._shared: dict[str, list[ox.Quad]] = {}
         self._owner: dict[str, str | None] = {}  # object IRI -> its shared graph (None: not shared)
-        self._link_cache: dict[str, list[EdmTriple]] = {}
         self._id_prefix = self.minter.base + "/id/"
         # the things of this dataset the batch points at but does not describe (makers, terms)
         self._refs_query = (
@@ -85,9 +87,7 @@ class EdmBuilder:
             f'FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{self._id_prefix}")) '
             "FILTER NOT EXISTS { GRAPH ?h { ?o ?x ?y } } }"
         )
-        self._terms: ox.Store | None = None
         self.edm_query = (QUERIES / "edm.rq").read_text("utf-8")
-        self.links_query = (QUERIES / "term-links.rq").read_text("utf-8")
         policy = policies(store, self.minter).get(dataset, {})
         # the query's parameters, as one VALUES row (pyoxigraph substitutes projected variables only)
         rights = ox.NamedNode(policy["rights"]) if policy.get("rights") else "UNDEF"
@@ -111,79 +111,54 @@ class EdmBuilder:
         )
 
     def records(self, local_ids: list[str] | None = None, batch: int = BATCH) -> Iterator[EdmRecord]:
+        for _, records in self.batches(local_ids, batch):
+            yield from records
+
+    def batches(
+        self, local_ids: list[str] | None = None, batch: int = BATCH, keep_triples: bool = True
+    ) -> Iterator[tuple[int, list[EdmRecord]]]:
+        """(ids done, their records) per batch of these ids (default: every published record).
+        Exports of several batches run their second half in a second process (graph/edm_worker.py);
+        `keep_triples=False` leaves EdmRecord.triples empty there (less to send back)."""
+        from erfgoed.graph import edm_worker
+
         ids = self.published_ids() if local_ids is None else local_ids
+        if len(ids) >= edm_worker.MIN_BATCHES * batch and (os.cpu_count() or 1) > 1:
+            yield from edm_worker.pipelined(self, ids, batch, keep_triples)
+            return
         for i in range(0, len(ids), batch):
-            yield from self.build(ids[i : i + batch])
+            yield min(batch, len(ids) - i), self.build(ids[i : i + batch])
 
     def build(self, local_ids: list[str]) -> list[EdmRecord]:
         """EDM records of these objects (those that are no objects are left out)."""
-        uris = {self.minter.entity("object", self.dataset, i): i for i in local_ids}
+        uris = self._uris(local_ids)
+        return self.assembler.assemble(uris, self._construct(uris))
+
+    def _uris(self, local_ids: list[str]) -> dict[str, str]:
+        return {self.minter.entity("object", self.dataset, i): i for i in local_ids}
+
+    def _construct(self, uris: dict[str, str]) -> ox.QueryTriples:
+        """edm.rq over the batch: the triples of every record, lazily (Oxigraph evaluates as read)."""
         values = " ".join(f"<{u}>" for u in uris)
-        result = self._batch_store(local_ids).query(
+        return self._batch_store(list(uris.values())).query(
             _filled(self.edm_query, values).replace("# graph/edm.py puts the batch here", self.params),
             use_default_graph_as_union=True,
             custom_functions=FUNCTIONS,
         )
-        by_subject: dict[str, list[EdmTriple]] = defaultdict(list)
-        things: dict[str, str] = {}
-        labels: list[EdmTriple] = []
-        for t in result:  # pyoxigraph terms -> plain strings, once
-            s, p, o = t.subject.value, t.predicate.value, t.object
-            if type(o) is ox.Literal:
-                row = EdmTriple(s, p, o.value, o.language or "")
-                if p == PREF_LABEL:
-                    labels.append(row)
-            else:
-                row = EdmTriple(s, p, o.value, None)
-                if p == RDF_TYPE and row.o in _CONTEXT_KINDS:
-                    things[s] = _CONTEXT_KINDS[row.o]
-            by_subject[s].append(row)
-        for row in self._links(things, labels):
-            by_subject[row.s].append(row)
-        out = []
-        for uri, local_id in uris.items():
-            own = by_subject.get(uri)
-            if own and any(t.p == RDF_TYPE and t.o == CHO for t in own):
-                out.append(self._record(local_id, uri, by_subject))
-        return out
-
-    def _links(self, things: dict[str, str], labels: list[EdmTriple]) -> list[EdmTriple]:
-        """What the term network adds to the batch's contextual entities (sparql/term-links.rq).
-
-        Makers and terms recur from batch to batch: each thing is looked up once per builder."""
-        todo = [t for t in labels if t.s in things and t.s not in self._link_cache]
-        if todo:
-            found: dict[str, list[EdmTriple]] = {t.s: [] for t in todo}
-            rows = " ".join(
-                f'(<{t.s}> "{things[t.s]}" {ox.Literal(t.o, language=t.lang) if t.lang else ox.Literal(t.o)})'
-                for t in todo
-            )
-            query = _filled(self.links_query, rows).replace(
-                "# graph/edm.py puts the batch's", f'VALUES ?termPrefix {{ "{self.minter.base}/id/term/" }} #'
-            )
-            for t in self._terms_store().query(query, use_default_graph_as_union=True):
-                o = t.object
-                lang = (o.language or "") if type(o) is ox.Literal else None
-                found[t.subject.value].append(EdmTriple(t.subject.value, t.predicate.value, o.value, lang))
-            if len(self._link_cache) > 50_000:
-                self._link_cache.clear()
-            self._link_cache.update(found)
-        return [row for s in things for row in self._link_cache.get(s, ())]
 
     def _terms_store(self) -> ox.Store:
         """The term lists and curated mappings, in memory (read once per builder): term-links.rq
         joins on labels, which is cheap on these few graphs and slow on the whole store."""
-        if self._terms is None:
-            q = (
-                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a "
-                "<http://www.w3.org/2004/02/skos/core#ConceptScheme> } "
-                f'FILTER(STRSTARTS(STR(?g), "{self.minter.base}/graph/terms/")) }}'
-            )
-            graphs = [s["g"].value for s in self.store.query(q, union=False)] + [self.minter.alignments_graph]
-            self._terms = ox.Store()
-            for g in graphs:
-                self._terms.bulk_extend(self.store.quads(g))
-        return self._terms
+        q = (
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a "
+            "<http://www.w3.org/2004/02/skos/core#ConceptScheme> } "
+            f'FILTER(STRSTARTS(STR(?g), "{self.minter.base}/graph/terms/")) }}'
+        )
+        graphs = [s["g"].value for s in self.store.query(q, union=False)] + [self.minter.alignments_graph]
+        terms = ox.Store()
+        for g in graphs:
+            terms.bulk_extend(self.store.quads(g))
+        return terms
 
     def _batch_store(self, local_ids: list[str]) -> ox.Store:
         """The batch's record graphs and the shared graphs they point at, in memory.
@@ -221,6 +196,70 @@ class EdmBuilder:
         if len(parts) == 3 and parts[1] == self.dataset and parts[0] != "object":
             return f"{self.minter.base}/graph/{self.dataset}/{parts[0]}/{parts[2]}"
         return None
+
+
+class EdmAssembler:
+    """CONSTRUCT output -> records: groups the triples by record, adds what the term network
+    knows (sparql/term-links.rq), writes RDF/XML and runs the checks. It needs no store, only
+    the term lists (a callable, read on first use), so graph/edm_worker.py runs it in a second
+    process while the builder's process reads and CONSTRUCTs the next batch."""
+
+    def __init__(self, schema: EdmSchema, terms: Callable[[], ox.Store], term_prefix: str):
+        self.schema, self.writer = schema, EdmWriter(schema)
+        self._terms_of, self._terms = terms, None
+        self._link_cache: dict[str, list[EdmTriple]] = {}
+        self.links_query = _filled((QUERIES / "term-links.rq").read_text("utf-8"), "{rows}").replace(
+            "# graph/edm.py puts the batch's", f'VALUES ?termPrefix {{ "{term_prefix}" }} #'
+        )
+
+    def assemble(self, uris: dict[str, str], triples: Iterable[ox.Triple]) -> list[EdmRecord]:
+        """The records of a batch (object IRI -> local id, in output order) from its triples."""
+        by_subject: dict[str, list[EdmTriple]] = defaultdict(list)
+        things: dict[str, str] = {}
+        labels: list[EdmTriple] = []
+        for t in triples:  # pyoxigraph terms -> plain strings, once
+            s, p, o = t.subject.value, t.predicate.value, t.object
+            if type(o) is ox.Literal:
+                row = EdmTriple(s, p, o.value, o.language or "")
+                if p == PREF_LABEL:
+                    labels.append(row)
+            else:
+                row = EdmTriple(s, p, o.value, None)
+                if p == RDF_TYPE and row.o in _CONTEXT_KINDS:
+                    things[s] = _CONTEXT_KINDS[row.o]
+            by_subject[s].append(row)
+        for row in self._links(things, labels):
+            by_subject[row.s].append(row)
+        out = []
+        for uri, local_id in uris.items():
+            own = by_subject.get(uri)
+            if own and any(t.p == RDF_TYPE and t.o == CHO for t in own):
+                out.append(self._record(local_id, uri, by_subject))
+        return out
+
+    def _links(self, things: dict[str, str], labels: list[EdmTriple]) -> list[EdmTriple]:
+        """What the term network adds to the batch's contextual entities (sparql/term-links.rq).
+
+        Makers and terms recur from batch to batch: each thing is looked up once per assembler."""
+        todo = [t for t in labels if t.s in things and t.s not in self._link_cache]
+        if todo:
+            found: dict[str, list[EdmTriple]] = {t.s: [] for t in todo}
+            rows = " ".join(
+                f'(<{t.s}> "{things[t.s]}" {ox.Literal(t.o, language=t.lang) if t.lang else ox.Literal(t.o)})'
+                for t in todo
+            )
+            if self._terms is None:
+                self._terms = self._terms_of()
+            query = self.links_query.replace("VALUES (?thing ?kind ?label) { {rows} }",
+                                             f"VALUES (?thing ?kind ?label) {{ {rows} }}", 1)
+            for t in self._terms.query(query, use_default_graph_as_union=True):
+                o = t.object
+                lang = (o.language or "") if type(o) is ox.Literal else None
+                found[t.subject.value].append(EdmTriple(t.subject.value, t.predicate.value, o.value, lang))
+            if len(self._link_cache) > 50_000:
+                self._link_cache.clear()
+            self._link_cache.update(found)
+        return [row for s in things for row in self._link_cache.get(s, ())]
 
     def _record(self, local_id: str, uri: str, by_subject: dict[str, list[EdmTriple]]) -> EdmRecord:
         record = EdmRecord(local_id, uri)

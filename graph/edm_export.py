@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from erfgoed.errors import UserError
-from erfgoed.graph.edm import BATCH, EdmBuilder
+from erfgoed.graph.edm import EdmBuilder
 from erfgoed.graph.publication import EUROPEANA, refusal
 from erfgoed.graph.uris import encode_id
 
@@ -47,18 +47,15 @@ def check_allowed(store, config, dataset: str) -> None:
 
 def _fill(builder: EdmBuilder, zf: zipfile.ZipFile, result: ExportResult) -> Iterator[int]:
     """Writes the records batch by batch; yields the number of records done after each batch."""
-    ids = builder.published_ids()
-    for i in range(0, len(ids), BATCH):
-        chunk = ids[i : i + BATCH]
-        records = builder.build(chunk)
-        result.not_objects += len(chunk) - len(records)
+    for done, records in builder.batches(keep_triples=False):
+        result.not_objects += done - len(records)
         for rec in records:
             if rec.valid:
                 zf.writestr(f"{encode_id(rec.local_id)}.xml", rec.xml)
                 result.exported += 1
             else:
                 result.failed.append({"record": rec.local_id, "uri": rec.uri, "problems": rec.problems})
-        yield len(chunk)
+        yield done
 
 
 def write_zip(

@@ -96,9 +96,9 @@ class EdmSchema:
     """The EDM-EXTERNAL schema: XSD validation and the element order of each class."""
 
     def __init__(self, path: Path, resources: Resources | None = None):
-        self.path = path
+        self.path, self.resources = path, resources or Resources()
         parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        parser.resolvers.add(OfflineResolver(resources or Resources()))
+        parser.resolvers.add(OfflineResolver(self.resources))
         try:
             self.schema = etree.XMLSchema(etree.parse(str(path), parser))
         except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as exc:

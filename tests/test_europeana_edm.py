@@ -153,6 +153,26 @@ def test_default_rights_and_term_network_enrich_the_record(demo):
     assert "Tang waarmee de smid" in xml
 
 
+def test_two_process_export_delivers_the_same_records_as_one_process(demo):
+    from erfgoed.graph.edm import EdmBuilder
+    from erfgoed.graph.store import open_store
+
+    config = load_config(demo)
+    with open_store(str(config.resolve(config["store.location"]))) as s:
+        builder = EdmBuilder(s, config, "museum-aan-de-leie")
+        ids = builder.published_ids()
+        one = [r for i in range(0, len(ids), 10) for r in builder.build(ids[i : i + 10])]  # this process
+        # batches of 10: graph/edm_worker.py writes and checks them in a second process
+        two = [(done, recs) for done, recs in EdmBuilder(s, config, "museum-aan-de-leie").batches(batch=10)]
+    assert sum(done for done, _ in two) == len(ids) and len(two) > 4
+    pairs = list(zip(one, [r for _, recs in two for r in recs], strict=True))
+    # the same documents byte for byte; the same triples (their order varies from run to run)
+    assert all((a.local_id, a.xml, a.problems, sorted(a.triples)) == (b.local_id, b.xml, b.problems,
+               sorted(b.triples)) for a, b in pairs)
+    enriched = next(b for a, b in pairs if b.local_id == "MAL.0002")
+    assert b"http://kg.example.org/id/term/objectnamen/ON2" in enriched.xml  # the term network, there too
+
+
 def test_dataset_without_europeana_exports_nothing_and_says_why(demo, tmp_path):
     out = tmp_path / "tz.zip"
     result = CliRunner().invoke(
