@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from erfgoed.config import Config
 from erfgoed.graph import meta
 from erfgoed.graph.namespaces import PREFIXES, sparql_prologue
-from erfgoed.graph.publication import PUBLIC, policies, refusal
+from erfgoed.graph.publication import PUBLIC, hidden_graph_prefixes, policies, refusal
 from erfgoed.graph.store import Store
 from erfgoed.graph.uris import Minter, decode_id
 
@@ -80,6 +80,9 @@ def describe(store: Store, config: Config, uri: str) -> Description:
         d.status, d.reason = "hidden", refusal(store, minter.base, d.dataset, PUBLIC) or ""
         return d
     mine = f'?s = <{uri}> || STRSTARTS(STR(?s), "{uri}#")'
+    # graphs of datasets the public may not see say nothing here (e.g. what a hidden dataset's
+    # records add to a canonical actor: graph/actors/visibility.py)
+    secret = "".join(f' && !STRSTARTS(STR(?g), "{p}")' for p in hidden_graph_prefixes(store, minter))
     if len(segments) == 3:
         record = minter.record_graph(d.dataset, decode_id(segments[2]))
         owner = f"{minter.base}/graph/{d.dataset}/{d.kind}/{segments[2]}"
@@ -94,7 +97,8 @@ def describe(store: Store, config: Config, uri: str) -> Description:
     skip = [minter.void_graph] + [minter.record_graph(d.dataset, decode_id(segments[2])) if len(segments) == 3
                                   else minter.void_graph]
     d.triples += [t for t in _triples(store, f"""SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-      VALUES ?s {{ <{uri}> }} FILTER(?g NOT IN ({", ".join(f"<{g}>" for g in skip)})) }}""") if t not in done]
+      VALUES ?s {{ <{uri}> }} FILTER(?g NOT IN ({", ".join(f"<{g}>" for g in skip)}){secret}) }}""")
+                  if t not in done]
     d.triples += void_description(store, config, uri)
     if not d.triples:
         if len(segments) == 3 and _removed(store, minter, d.dataset, decode_id(segments[2])):
@@ -102,11 +106,12 @@ def describe(store: Store, config: Config, uri: str) -> Description:
         return d
     d.status = "ok"
     d.incoming = _triples(store, f"""SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p <{uri}> }}
-      BIND(<{uri}> AS ?o) FILTER(?g NOT IN (<{minter.meta_graph}>, <{minter.void_graph}>) && !({mine})) }}
+      BIND(<{uri}> AS ?o)
+      FILTER(?g NOT IN (<{minter.meta_graph}>, <{minter.void_graph}>) && !({mine}){secret}) }}
       LIMIT {INCOMING_LIMIT}""")
     linked = {t.object.value for t in d.triples if isinstance(t.object, ox.NamedNode)}
     linked |= {t.subject.value for t in d.incoming} | {uri}
-    _labels(store, d, linked)
+    _labels(store, d, linked, secret)
     d.mappings = sorted({(t.predicate.value, t.object.value) for t in d.triples
                          if t.subject.value == uri and t.predicate.value in MATCHES})
     d.mappings += [m for m in _alignments(store, uri) if m not in d.mappings]
@@ -119,11 +124,11 @@ def _removed(store: Store, minter: Minter, dataset: str, local_id: str) -> bool:
     return bool(state and state.status == meta.REMOVED)
 
 
-def _labels(store: Store, d: Description, iris: set[str]) -> None:
+def _labels(store: Store, d: Description, iris: set[str], secret: str = "") -> None:
     values = " ".join(f"<{i}>" for i in sorted(iris) if ">" not in i and " " not in i)
     q = sparql_prologue("skos", "rdfs", "foaf", "dcterms", "schema", "crm") + f"""
-    SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {" ".join(LABELS)} }} ?s ?p ?o
-      FILTER(isLiteral(?o)) }}"""
+    SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {" ".join(LABELS)} }}
+      {"GRAPH ?g { ?s ?p ?o }" if secret else "?s ?p ?o"} FILTER(isLiteral(?o){secret}) }}"""
     found: dict[str, list[ox.Literal]] = {}
     for s in store.query(q):
         found.setdefault(s["s"].value, []).append(s["o"])

@@ -164,6 +164,12 @@ class Minter:
         """Canonical actors and productions, rebuilt by `erfgoed actors resolve`."""
         return f"{self.base}/graph/actors"
 
+    def dataset_actors_graph(self, dataset: str) -> str:
+        """Canonical-actor and production statements that come from one dataset's records, for a
+        dataset the public may not see: under its graph prefix, so every licence gate hides them
+        with it (two raw segments: never a record graph, whose id is one encoded segment)."""
+        return f"{self.dataset_graph_prefix(dataset)}actors/canonical"
+
     @property
     def actor_decisions_graph(self) -> str:
         """Curators' merge / keep-apart decisions about actors (kept across re-runs, never rebuilt)."""

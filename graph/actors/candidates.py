@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 from erfgoed.graph.actors.names import year_of
 from erfgoed.graph.actors.resolve import Candidate
@@ -107,15 +108,28 @@ def dataset_of(graph: str, minter: Minter) -> str | None:
     first, _, rest = graph[len(prefix) :].partition("/")
     if not rest or first in ("terms", "authority", "meta", "alignments", "actors", "actor-decisions"):
         return None
+    if graph == minter.dataset_actors_graph(first):  # our canonical statements, not its records
+        return None
     return first
 
 
-def read_candidates(store: Store, minter: Minter) -> list[Candidate]:
-    """Every actor in the store's dataset graphs, with names, kind, ids, life dates and roles."""
+def read_candidates(store: Store, minter: Minter, only: Iterable[str] | None = None) -> list[Candidate]:
+    """Every actor in the store's dataset graphs, with names, kind, ids, life dates and roles; with
+    `only`, just those actors (a curator's decision re-resolves the clusters it touches)."""
     names: dict[str, list[str]] = defaultdict(list)
     kinds: dict[str, str] = {}
     datasets: dict[str, str] = {}
-    for row in store.query(NAMES):
+    if only is not None:
+        wanted = "VALUES ?a { " + " ".join(f"<{u}>" for u in sorted(set(only))) + " } "
+
+        def restrict(q: str) -> str:
+            return q.replace("WHERE {", "WHERE { " + wanted, 1)
+    else:
+
+        def restrict(q: str) -> str:
+            return q
+
+    for row in store.query(restrict(NAMES)):
         dataset = dataset_of(row["g"].value, minter)
         a = row["a"].value
         if dataset is None or a.startswith(minter.agent("")):
@@ -126,7 +140,7 @@ def read_candidates(store: Store, minter: Minter) -> list[Candidate]:
         if row["kind"] is not None:
             kinds[a] = row["kind"].value
     ids: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(IDS):
+    for row in store.query(restrict(IDS)):
         a = row["a"].value
         if a not in datasets:
             continue
@@ -135,12 +149,12 @@ def read_candidates(store: Store, minter: Minter) -> list[Candidate]:
         elif (norm := normalise_id(row["id"].value)) is not None:
             ids[a].add(norm)
     life: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in store.query(DATES):
+    for row in store.query(restrict(DATES)):
         for what in ("birth", "death"):
             if row[what] is not None and (y := year_of(row[what].value)) is not None:
                 life[row["a"].value].setdefault(what, y)
     roles: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(ROLES):
+    for row in store.query(restrict(ROLES)):
         roles[row["a"].value].add(row["role"].value.lower())
     return [
         Candidate(

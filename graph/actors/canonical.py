@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from erfgoed.graph.actors.resolve import Candidate, Link
+from erfgoed.graph.actors.visibility import actor_graphs, values
 from erfgoed.graph.namespaces import DCTERMS, ERF, OWL, RDF, RDFS, SCHEMA, SKOS, SSSOM, XSD
 from erfgoed.graph.store import Store
 from erfgoed.graph.terms.normalise import direct_order, split_dates
@@ -36,9 +37,9 @@ class Previous:
 
 
 def read_previous(store: Store, minter: Minter) -> Previous:
-    g = minter.actors_graph
+    graphs = values(actor_graphs(store, minter))  # hidden datasets' members too
     key_of, used, redirects = {}, set(), {}
-    q = f"SELECT ?a ?m WHERE {{ GRAPH <{g}> {{ ?a a {CANONICAL} . OPTIONAL {{ ?a {OWL.sameAs} ?m }} }} }}"
+    q = f"SELECT ?a ?m WHERE {{ {graphs} GRAPH ?g {{ ?a a {CANONICAL} OPTIONAL {{ ?a {OWL.sameAs} ?m }} }} }}"
     for row in store.query(q):
         key = minter.agent_key(row["a"].value)
         if key is None:
@@ -46,7 +47,7 @@ def read_previous(store: Store, minter: Minter) -> Previous:
         used.add(key)
         if row["m"] is not None:
             key_of[row["m"].value] = key
-    for row in store.query(f"SELECT ?a ?b WHERE {{ GRAPH <{g}> {{ ?a {DCTERMS.isReplacedBy} ?b }} }}"):
+    for row in store.query(f"SELECT ?a ?b WHERE {{ {graphs} GRAPH ?g {{ ?a {DCTERMS.isReplacedBy} ?b }} }}"):
         old, new = minter.agent_key(row["a"].value), minter.agent_key(row["b"].value)
         if old and new:
             used.add(old)

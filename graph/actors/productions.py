@@ -49,6 +49,7 @@ class SourceProduction:
     organisers: set[str] = field(default_factory=set)
     performers: set[str] = field(default_factory=set)
     places: set[str] = field(default_factory=set)
+    objects: set[str] = field(default_factory=set)  # objects shown, for exhibitions
     first: str = ""
     last: str = ""
 
@@ -61,7 +62,39 @@ class SourceProduction:
         )
 
 
+# An exhibition as OSLO LDES sources serve it (Ghent's `tentoonstellingen`): an activity with the
+# objects it showed, a title as an appellation and an EDTF interval ("1979-12-14/1980-02-10").
+EXHIBITIONS = """PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
+SELECT ?p ?g ?title ?span ?obj ?place WHERE { GRAPH ?g {
+  ?p crm:P16_used_specific_object ?obj . FILTER(isIRI(?p) && isIRI(?obj))
+  OPTIONAL { ?p crm:P1_is_identified_by/crm:P190_has_symbolic_content ?title }
+  OPTIONAL { ?p crm:P4_has_time-span ?span FILTER(isLiteral(?span)) }
+  OPTIONAL { ?p crm:P7_took_place_at/<https://linked.art/ns/terms/equivalent> ?place FILTER(isIRI(?place)) }
+} }"""
+
+
 def read_productions(store: Store, minter: Minter) -> list[SourceProduction]:
+    found = _read_performances(store, minter)
+    for row in store.query(EXHIBITIONS):
+        dataset = dataset_of(row["g"].value, minter)
+        if dataset is None:
+            continue
+        p = row["p"].value
+        sp = found.setdefault(p, SourceProduction(p, dataset, p))
+        sp.objects.add(row["obj"].value)
+        if row["title"] is not None:
+            sp.titles.add(row["title"].value)
+        if row["place"] is not None:
+            sp.places.add(row["place"].value)
+        if row["span"] is not None:
+            first, _, last = row["span"].value.partition("/")
+            if first[:4].isdigit():
+                sp.first = min(sp.first or first, first)
+                sp.last = max(sp.last, last if last[:4].isdigit() else first)
+    return sorted(found.values(), key=lambda s: s.uri)
+
+
+def _read_performances(store: Store, minter: Minter) -> dict[str, SourceProduction]:
     found: dict[str, SourceProduction] = {}
     prefix = f"{minter.base}/id/production/"
     for row in store.query(QUERY):
@@ -85,7 +118,7 @@ def read_productions(store: Store, minter: Minter) -> list[SourceProduction]:
                 v = row[var].value
                 sp.first = min(sp.first, v) if sp.first else v
                 sp.last = max(sp.last, v)
-    return sorted(found.values(), key=lambda s: s.uri)
+    return found
 
 
 def group(productions: list[SourceProduction]) -> list[list[SourceProduction]]:
@@ -118,35 +151,47 @@ def group(productions: list[SourceProduction]) -> list[list[SourceProduction]]:
     return list(merged.values())
 
 
+def production_key(members: list[SourceProduction]) -> str:
+    ids = sorted({sp.local_id for sp in members})
+    return ids[0] if len(ids) == 1 and "/" not in ids[0] else hashlib.sha1(min(ids).encode()).hexdigest()[:10]
+
+
 def production_quads(
-    minter: Minter, groups: list[list[SourceProduction]], agent_of: dict[str, str]
+    minter: Minter, groups: list[list[SourceProduction]], agent_of: dict[str, str], key: str = ""
 ) -> list[ox.Quad]:
-    g, out = ox.NamedNode(minter.actors_graph), []
-    for members in groups:
-        ids = sorted({sp.local_id for sp in members})
-        key = (
-            ids[0]
-            if len(ids) == 1 and "/" not in ids[0]
-            else hashlib.sha1(min(ids).encode()).hexdigest()[:10]
-        )
-        p = ox.NamedNode(minter.canonical_production(key))
-        out += [ox.Quad(p, RDF.type, CANONICAL, g), ox.Quad(p, RDF.type, CRM.E7_Activity, g)]
-        out += [ox.Quad(p, OWL.sameAs, ox.NamedNode(sp.uri), g) for sp in members]
-        titles = sorted({t for sp in members for t in sp.titles})
-        out += [ox.Quad(p, DCTERMS.title, ox.Literal(t), g) for t in titles[:1]]
-        out += [
-            ox.Quad(p, CRM.P9_consists_of, ox.NamedNode(e), g)
-            for e in sorted({e for sp in members for e in sp.events})
-        ]
-        for o in sorted({o for sp in members for o in sp.organisers}):
-            out.append(ox.Quad(p, CRM.P14_carried_out_by, ox.NamedNode(agent_of.get(o, o)), g))
-        for perf in sorted({agent_of.get(x, x) for sp in members for x in sp.performers}):
-            out.append(ox.Quad(p, ox.NamedNode(SCHEMA_ORG + "performer"), ox.NamedNode(perf), g))
-        for pl in sorted({x for sp in members for x in sp.places}):
-            out.append(ox.Quad(p, CRM.P7_took_place_at, ox.NamedNode(pl), g))
-        firsts = [sp.first for sp in members if sp.first]
-        lasts = [sp.last or sp.first for sp in members if sp.first]
-        if firsts:
-            out.append(ox.Quad(p, ERF.firstDate, ox.Literal(min(firsts), datatype=XSD.dateTime), g))
-            out.append(ox.Quad(p, ERF.lastDate, ox.Literal(max(lasts), datatype=XSD.dateTime), g))
+    """Statements of canonical productions; `key` fixes the URI when `groups` is one production's
+    part (its public members only, graph/actors/visibility.py), whose key must stay the whole's."""
+    return [q for ms in groups if ms for q in _quads(minter, ms, agent_of, key or production_key(ms))]
+
+
+def _quads(
+    minter: Minter, members: list[SourceProduction], agent_of: dict[str, str], key: str
+) -> list[ox.Quad]:
+    g, p = ox.NamedNode(minter.actors_graph), ox.NamedNode(minter.canonical_production(key))
+    out = [ox.Quad(p, RDF.type, CANONICAL, g), ox.Quad(p, RDF.type, CRM.E7_Activity, g)]
+    out += [ox.Quad(p, OWL.sameAs, ox.NamedNode(sp.uri), g) for sp in members]
+    titles = sorted({t for sp in members for t in sp.titles})
+    out += [ox.Quad(p, DCTERMS.title, ox.Literal(t), g) for t in titles[:1]]
+    events = sorted({e for sp in members for e in sp.events})
+    out += [ox.Quad(p, CRM.P9_consists_of, ox.NamedNode(e), g) for e in events]
+    for o in sorted({agent_of.get(o, o) for sp in members for o in sp.organisers}):
+        out.append(ox.Quad(p, CRM.P14_carried_out_by, ox.NamedNode(o), g))
+    for perf in sorted({agent_of.get(x, x) for sp in members for x in sp.performers}):
+        out.append(ox.Quad(p, ox.NamedNode(SCHEMA_ORG + "performer"), ox.NamedNode(perf), g))
+    for pl in sorted({x for sp in members for x in sp.places}):
+        out.append(ox.Quad(p, CRM.P7_took_place_at, ox.NamedNode(pl), g))
+    for obj in sorted({x for sp in members for x in sp.objects}):  # objects shown (exhibitions)
+        out.append(ox.Quad(p, CRM.P16_used_specific_object, ox.NamedNode(obj), g))
+    firsts = [sp.first for sp in members if sp.first]
+    lasts = [sp.last or sp.first for sp in members if sp.first]
+    if firsts:
+        out.append(ox.Quad(p, ERF.firstDate, _when(min(firsts)), g))
+        out.append(ox.Quad(p, ERF.lastDate, _when(max(lasts)), g))
     return out
+
+
+def _when(value: str) -> ox.Literal:
+    """A date-time as agendas give it, or a day (EDTF intervals of exhibitions) as xsd:date."""
+    if "T" in value:
+        return ox.Literal(value, datatype=XSD.dateTime)
+    return ox.Literal(value, datatype=XSD.date) if len(value) == 10 else ox.Literal(value)

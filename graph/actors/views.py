@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from erfgoed.graph.actors.candidates import PREFIXES, dataset_of
+from erfgoed.graph.actors.candidates import PREFIXES, dataset_of, normalise_id
 from erfgoed.graph.actors.canonical import CANONICAL, PROPOSAL
 from erfgoed.graph.actors.decisions import ActorDecisions
+from erfgoed.graph.actors.visibility import actor_graphs, values
 from erfgoed.graph.namespaces import CRM, DCTERMS, OWL, RDFS, SCHEMA, SKOS, SSSOM
+from erfgoed.graph.publication import hidden_graph_prefixes
 from erfgoed.graph.store import Store
 from erfgoed.graph.terms.records import Decision
 from erfgoed.graph.uris import Minter
@@ -60,7 +62,9 @@ def _iris(uris) -> str:
     return " ".join(str(ox.NamedNode(u)) for u in uris)
 
 
-def source_actors(store: Store, minter: Minter, uris: list[str]) -> dict[str, SourceActor]:
+def source_actors(
+    store: Store, minter: Minter, uris: list[str], graphs: list[str] | None = None
+) -> dict[str, SourceActor]:
     out = {u: SourceActor(u) for u in uris}
     if not uris:
         return out
@@ -69,39 +73,67 @@ def source_actors(store: Store, minter: Minter, uris: list[str]) -> dict[str, So
         sa.dataset = sa.dataset or (dataset_of(row["g"].value, minter) or "")
         if row["name"].value not in sa.names:
             sa.names.append(row["name"].value)
-    g = minter.actors_graph
     q = (
         f"SELECT ?a ?m WHERE {{ VALUES ?m {{ {_iris(uris)} }} "
-        f"GRAPH <{g}> {{ ?a a {CANONICAL} ; {OWL.sameAs} ?m }} }}"
+        f"{values(graphs or actor_graphs(store, minter))} "
+        f"GRAPH ?g {{ ?a a {CANONICAL} ; {OWL.sameAs} ?m }} }}"
     )
     for row in store.query(q):
         out[row["m"].value].agent = row["a"].value
     return out
 
 
-def proposals(store: Store, minter: Minter) -> list[Proposal]:
-    g = minter.actors_graph
+PAGE_SIZE = 50  # proposals per page of the review queue
+
+
+def proposals(
+    store: Store,
+    minter: Minter,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    pair: tuple[str, str] | None = None,
+) -> list[Proposal]:
+    """The review queue, strongest score first; a page of it (`offset`, `limit`), or one `pair`."""
+    graphs = values(actor_graphs(store, minter))
+    chosen = ""
+    if pair:
+        chosen = f"VALUES (?a ?b) {{ (<{pair[0]}> <{pair[1]}>) (<{pair[1]}> <{pair[0]}>) }} "
+    page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     q = (
-        f"SELECT ?p ?a ?b ?s ?c WHERE {{ GRAPH <{g}> {{ ?p a {PROPOSAL} ; {OWL.annotatedSource} ?a ; "
-        f"{OWL.annotatedTarget} ?b ; {SSSOM.confidence} ?s OPTIONAL {{ ?p {RDFS.comment} ?c }} }} }}"
+        f"SELECT DISTINCT ?p ?a ?b ?s WHERE {{ {graphs} {chosen}GRAPH ?g {{ ?p a {PROPOSAL} ; "
+        f"{OWL.annotatedSource} ?a ; {OWL.annotatedTarget} ?b ; {SSSOM.confidence} ?s }} }} "
+        f"ORDER BY DESC(?s) ?a ?b {page}"
     )
-    rows: dict[str, dict] = {}
-    for row in store.query(q):
-        p = rows.setdefault(
-            row["p"].value, {"a": row["a"].value, "b": row["b"].value, "s": float(row["s"].value), "c": []}
-        )
-        if row["c"] is not None:
-            p["c"].append(row["c"].value)
-    actors = source_actors(store, minter, sorted({u for p in rows.values() for u in (p["a"], p["b"])}))
-    out = [Proposal(n, actors[p["a"]], actors[p["b"]], p["s"], sorted(p["c"])) for n, p in rows.items()]
+    rows = {r["p"].value: (r["a"].value, r["b"].value, float(r["s"].value)) for r in store.query(q)}
+    if not rows:
+        return []
+    reasons: dict[str, set[str]] = defaultdict(set)
+    for r in store.query(f"SELECT ?p ?c WHERE {{ VALUES ?p {{ {_iris(rows)} }} ?p {RDFS.comment} ?c }}"):
+        reasons[r["p"].value].add(r["c"].value)
+    actors = source_actors(store, minter, sorted({u for a, b, _ in rows.values() for u in (a, b)}))
+    out = [Proposal(n, actors[a], actors[b], s, sorted(reasons[n])) for n, (a, b, s) in rows.items()]
     return sorted(out, key=lambda p: (-p.score, p.a.uri, p.b.uri))
 
 
-def actor_view(store: Store, minter: Minter, key: str) -> dict | None:
-    """Everything the page of one canonical actor shows; {"replaced_by": uri} for a retired key."""
-    a, g = minter.agent(key), minter.actors_graph
+def count_proposals(store: Store, minter: Minter) -> int:
+    graphs = values(actor_graphs(store, minter))
+    q = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {graphs} GRAPH ?g {{ ?p a {PROPOSAL} }} }}"
+    return int(next(iter(store.query(q)))["n"].value)
+
+
+def visible_graphs(store: Store, minter: Minter, public: bool) -> list[str]:
+    """The canonical graphs a reader may see: the public one, or (curators) every one."""
+    return [minter.actors_graph] if public else actor_graphs(store, minter)
+
+
+def actor_view(store: Store, minter: Minter, key: str, *, public: bool = True) -> dict | None:
+    """Everything the page of one canonical actor shows; {"replaced_by": uri} for a retired key.
+    `public`: only what public datasets say (graph/actors/visibility.py); curators see all."""
+    a, graphs = minter.agent(key), visible_graphs(store, minter, public)
+    hidden = hidden_graph_prefixes(store, minter) if public else []
     facts: dict[str, list[ox.Term]] = defaultdict(list)
-    for row in store.query(f"SELECT ?p ?o WHERE {{ GRAPH <{g}> {{ <{a}> ?p ?o }} }}"):
+    for row in store.query(f"SELECT ?p ?o WHERE {{ {values(graphs)} GRAPH ?g {{ <{a}> ?p ?o }} }}"):
         facts[row["p"].value].append(row["o"])
     if not facts:
         return None
@@ -109,14 +141,14 @@ def actor_view(store: Store, minter: Minter, key: str) -> dict | None:
     if DCTERMS.isReplacedBy.value in facts and CANONICAL.value not in types:
         return {"replaced_by": facts[DCTERMS.isReplacedBy.value][0].value}
     same = sorted(t.value for t in facts.get(OWL.sameAs.value, []))
-    ours = [u for u in same if u.startswith(minter.base + "/")]
-    members = source_actors(store, minter, ours)
+    ours = [u for u in same if normalise_id(u) is None]  # source records (Ghent's too), not authorities
+    members = source_actors(store, minter, ours, graphs)
     works = []
     if ours:
         seen = set()
         for row in store.query(WORKS % _iris(ours)):
             k = (row["object"].value, row["m"].value)
-            if k in seen:
+            if k in seen or row["g"].value.startswith(tuple(hidden) or "\0"):
                 continue
             seen.add(k)
             works.append(
@@ -131,7 +163,8 @@ def actor_view(store: Store, minter: Minter, key: str) -> dict | None:
             )
     prods = []
     q = (
-        f"SELECT DISTINCT ?p ?t ?how WHERE {{ GRAPH <{g}> {{ {{ ?p <https://schema.org/performer> <{a}> "
+        f"SELECT DISTINCT ?p ?t ?how WHERE {{ {values(graphs)} GRAPH ?g {{ "
+        f"{{ ?p <https://schema.org/performer> <{a}> "
         f'BIND("performer" AS ?how) }} UNION {{ ?p {CRM.P14_carried_out_by} <{a}> '
         f'BIND("organiser" AS ?how) }} OPTIONAL {{ ?p {DCTERMS.title} ?t }} }} }}'
     )
