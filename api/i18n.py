@@ -250,6 +250,9 @@ TEXT: dict[str, tuple[str, str]] = {
                    "These pairs look like one actor but score below the threshold for an automatic merge. "
                    "Every decision is kept (who, when, why) and holds in every later run."),
     "actors.none": ("Geen open voorstellen.", "No open proposals."),
+    "actors.page": ("Pagina {n} van {last} ({total} voorstellen, hoogste score eerst)",
+                    "Page {n} of {last} ({total} proposals, highest score first)"),
+    "actors.prev": ("Vorige pagina", "Previous page"), "actors.next": ("Volgende pagina", "Next page"),
     "actors.pair": ("Voorstel", "Proposal"), "actors.score": ("score", "score"),
     "actors.reasons": ("Waarom voorgesteld", "Why proposed"),
     "actors.dataset": ("Dataset", "Dataset"), "actors.names": ("Namen", "Names"),
