@@ -56,6 +56,8 @@ def create_app(config: Config, store=None) -> FastAPI:
         yield
         if getattr(app.state, "submissions", None) is not None:
             app.state.submissions.close()  # a running ingest finishes before the store closes
+        if getattr(app.state, "sparql_workers", None) is not None:
+            app.state.sparql_workers.close()
         if own:
             app.state.store.close()
 

@@ -7,6 +7,8 @@ GET ?query=, POST form (query=) and POST application/sparql-query; the result fo
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 import time
 
 import pyoxigraph as ox
@@ -15,9 +17,12 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from erfgoed.api.results import ALIASES, GRAPH_TYPES, TABLE_TYPES, write_boolean, write_graph, write_table
+from erfgoed.api.sparql_workers import QueryTimeout as WorkerTimeout
+from erfgoed.api.sparql_workers import QueryWorkers, WorkersBusy
 
 router = APIRouter()
 _running = asyncio.Semaphore(4)  # queries that may occupy worker threads at once
+_starting = threading.Lock()
 
 
 class QueryTimeout(Exception):
@@ -112,16 +117,28 @@ async def _answer(request: Request, text: str | None, params: dict) -> Response:
     timeout, cap = state.config["sparql.timeout_seconds"], state.config["sparql.max_results"]
     deadline = time.monotonic() + timeout
     wanted = _wanted(request, params)
+    workers = _workers(request)
     async with _running:
         try:
-            body, media, truncated = await asyncio.wait_for(
-                run_in_threadpool(execute, state.store, text, wanted, cap, deadline, state.config.base_uri),
-                timeout)
+            if workers is not None:  # a process that is killed at the limit
+                body, media, truncated = await run_in_threadpool(
+                    workers.run, text, wanted, cap, state.config.base_uri, timeout)
+            else:  # a thread: answered 503 at the limit, but runs on until the query ends
+                body, media, truncated = await asyncio.wait_for(
+                    run_in_threadpool(execute, state.store, text, wanted, cap, deadline,
+                                      state.config.base_uri),
+                    timeout)
+        except WorkersBusy:
+            return PlainTextResponse(f"All query workers stayed busy for {timeout:g} s; try again later.",
+                                     503,
+                                     headers={"Retry-After": "5"})
+        except RuntimeError as exc:
+            return PlainTextResponse(f"The query failed: {exc}", 500)
         except SyntaxError as exc:
             return PlainTextResponse(f"SPARQL syntax error: {exc}", 400)
         except PermissionError as exc:
             return PlainTextResponse(f"{exc}.", 503)
-        except (TimeoutError, QueryTimeout):
+        except (TimeoutError, QueryTimeout, WorkerTimeout):
             return PlainTextResponse(f"The query took longer than the limit of {timeout:g} s. "
                                      "Narrow it down (LIMIT, more specific patterns).", 503)
     if body is None:
@@ -133,6 +150,21 @@ async def _answer(request: Request, text: str | None, params: dict) -> Response:
     if truncated:
         headers["X-Result-Truncated"] = f"results cut at {cap}"
     return Response(body, media_type=media, headers=headers)
+
+
+def _workers(request: Request) -> QueryWorkers | None:
+    """The app's query processes (made on first use), or None: `sparql.workers` = 0, or a store
+    that is not an embedded one on this machine."""
+    state = request.app.state
+    if getattr(state, "sparql_workers", None) is None:
+        size, location = state.config["sparql.workers"], getattr(state.store, "location", "")
+        lock = getattr(state.store, "write_lock", None)
+        if size <= 0 or lock is None or not os.path.isdir(location or ""):
+            return None
+        with _starting:
+            if getattr(state, "sparql_workers", None) is None:
+                state.sparql_workers = QueryWorkers(location, size, lock)
+    return state.sparql_workers
 
 
 def _refuse_update() -> Response:

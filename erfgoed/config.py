@@ -44,6 +44,9 @@ SETTINGS: dict[str, Setting] = {
         "Public SPARQL queries running longer than this are stopped with HTTP 503."),
     "sparql.max_results": Setting(int, 10000,
         "Public SPARQL results are cut after this many rows or triples."),
+    "sparql.workers": Setting(int, 2,
+        "Processes answering public SPARQL queries on an embedded store; a query over the time limit"
+        " is stopped by killing its process. 0: threads in the server (a runaway query runs on)."),
     "ingest.max_file_mb": Setting(int, 100,
         "Register files larger than this are refused (split them, or raise the limit)."),
     "ingest.workers": Setting(int, 1,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ from erfgoed.graph.store import QueryResult, Store, update_text
 class EmbeddedStore(Store):
     def __init__(self, path: Path):
         self.location = str(path)
+        # held by every write, and by the SPARQL workers while they open a snapshot (api/sparql_workers.py)
+        self.write_lock = threading.RLock()
         try:
             path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(path))
@@ -33,21 +37,36 @@ class EmbeddedStore(Store):
         return self._store.query(sparql, use_default_graph_as_union=union,
                                  substitutions=substitutions, custom_functions=custom_functions)
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write the disk refuses (full, read-only) is a plain error naming the store. RocksDB
+        applies each write batch whole or not at all, so what was stored before stays intact."""
+        try:
+            with self.write_lock:
+                yield
+        except OSError as exc:
+            raise UserError(f"cannot write to store {self.location}: {exc}. Nothing of this write was "
+                            "stored; free disk space (or make the folder writable) and run it "
+                            "again.") from None
+
     def update(self, sparql: str) -> None:
-        self._store.update(sparql)
+        with self._writing():
+            self._store.update(sparql)
 
     def add(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
-        if bulk:
-            self._store.bulk_extend(quads)
-        else:
-            self._store.extend(quads)
+        with self._writing():
+            if bulk:
+                self._store.bulk_extend(quads)
+            else:
+                self._store.extend(quads)
 
     def replace(self, *, drop_graphs: Iterable[str] = (),
                 delete_subjects: Iterable[tuple[str, str]] = (),
                 insert: Iterable[ox.Quad] = ()) -> None:
         text = update_text(drop_graphs, delete_subjects, insert)
         if text:
-            self._store.update(text)
+            with self._writing():
+                self._store.update(text)
 
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
@@ -71,10 +90,14 @@ class EmbeddedStore(Store):
         self._store.flush()
 
     def flush(self) -> None:
-        self._store.flush()
+        with self._writing():
+            self._store.flush()
 
     def close(self) -> None:
         if getattr(self, "_store", None) is not None:
-            self._store.flush()
+            try:
+                self._store.flush()
+            except OSError:  # a full or read-only disk: the writes already failed with their error
+                pass
             del self._store
             self._store = None

@@ -8,6 +8,9 @@ pyoxigraph parses far faster than Python could pickle quads.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -60,8 +63,23 @@ class Preparer:
 _worker: Preparer | None = None
 
 
+def exit_with_parent() -> None:
+    """End this worker process when the process that started it is gone. A kill -9 of an ingest
+    gives it no chance to stop its workers, which then waited forever (found orphans of the
+    harvest kill tests, ~70 MB each, hours later)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="erfgoed-parent-watch", daemon=True).start()
+
+
 def _init(*args: str) -> None:
     global _worker
+    exit_with_parent()
     _worker = Preparer(*args)
 
 

@@ -126,7 +126,8 @@ def test_public_posts_only_read(site):
 @pytest.mark.parametrize("how", ["get-update", "form-update", "sparql-update-body", "update-as-query",
                                  "gsp-put", "gsp-post-turtle", "gsp-delete"])
 def test_sparql_endpoint_refuses_every_kind_of_write(site, how):
-    update = "INSERT DATA { GRAPH <http://evil.example/g> { <http://evil.example/s> <http://evil.example/p> 1 } }"
+    update = ("INSERT DATA { GRAPH <http://evil.example/g> { <http://evil.example/s> "
+              "<http://evil.example/p> 1 } }")
     before = quads(site.store)
     client = TestClient(site.app)
     turtle = {"content-type": "text/turtle"}

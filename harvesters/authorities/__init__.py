@@ -57,7 +57,8 @@ def settings_from_config(name: str, config: Config) -> AuthoritySettings:
         options={"countries": config["authorities.geonames_countries"],
                  "feature_classes": config["authorities.geonames_feature_classes"]}
         if name == "geonames" else {},
-        allowed_hosts=allow_list(config["harvest.allowed_hosts"], config[f"authorities.{name}_url"] or d.base_url),
+        allowed_hosts=allow_list(config["harvest.allowed_hosts"],
+                                 config[f"authorities.{name}_url"] or d.base_url),
     )
 
 
