@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from erfgoed.graph.terms.normalise import direct_order, fold, split_dates, strip_article
+from erfgoed.graph.terms.normalise import years as _years
 
 PARTICLES = frozenset(
     {
@@ -181,16 +182,6 @@ def _generation(words: list[str]) -> tuple[str, list[str]]:
         if w in ("i", "ii", "iii", "iv", "jr", "sr"):
             return GENERATIONS[w], words[:i] + words[i + 1 :]
     return "", words
-
-
-def _years(dates: tuple[str, str] | None) -> tuple[int | None, int | None]:
-    if not dates:
-        return None, None
-    out = []
-    for d in dates:
-        m = re.search(r"\d{3,4}", d or "")
-        out.append(int(m.group()) if m else None)
-    return out[0], out[1]
 
 
 def year_of(text: str | None) -> int | None:
