@@ -298,7 +298,8 @@ def ingest_file(store: Store, config: Config, dataset: str, path: Path, mapping:
         from erfgoed.harvesters.resources import Resources
         from erfgoed.harvesters.xmlschema import SchemaCheck
 
-        schema = SchemaCheck.for_prefix(mapping.schema, Resources.from_config(config))
+        def schema():
+            return SchemaCheck.for_prefix(mapping.schema, Resources.from_config(config))
     records = read_records(path, mapping, schema)
     first = next(records, None)
     if first is None:

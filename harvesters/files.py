@@ -28,7 +28,9 @@ XML_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False,
 
 
 def read_records(path: Path, mapping, schema=None) -> Iterator[Record]:
-    """The records of `path` as `mapping` reads them. `schema`: a SchemaCheck for xml records."""
+    """The records of `path` as `mapping` reads them. `schema`: a function giving the SchemaCheck
+    for xml records, called only once the file is known to be well-formed (loading an XSD may
+    mean fetching it: a broken file is refused first, whatever the network does)."""
     if not path.is_file():
         raise InputError("file not found", file=str(path))
     if path.stat().st_size == 0:
@@ -74,6 +76,7 @@ def _xml_records(path: Path, mapping, schema) -> Iterator[Record]:
         raise InputError(f"mapping '{mapping.name}' does not say which element is one record "
                          "(key 'record'), so it cannot read files", file=str(path))
     _xml_check(path)
+    schema = schema() if schema else None
     tag = _clark(mapping.record, mapping.namespaces)
     id_path = etree.XPath(mapping.id_column, namespaces=mapping.namespaces)
     found = 0
