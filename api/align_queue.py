@@ -68,10 +68,14 @@ class Queue:
     def __init__(self, net: TermNetwork, alignments: Alignments, list_id: str):
         self.net, self.alignments, self.list_id = net, alignments, list_id
         self.own = f"list:{list_id}"
+        self._sources: list[tuple[str, str]] | None = None
 
     def sources(self) -> list[tuple[str, str]]:
-        """(Entry.source, name) of every source but this list itself."""
-        return [(s.source, s.name) for s in self.net.sources() if s.source != self.own]
+        """(Entry.source, name) of every source but this list itself (a store query: once per
+        Queue, which lives for one request, not once per term)."""
+        if self._sources is None:
+            self._sources = [(s.source, s.name) for s in self.net.sources() if s.source != self.own]
+        return self._sources
 
     def terms(self, filters: Filters) -> list[Term]:
         """Every term of the list (label order) with its status for the chosen source."""

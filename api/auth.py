@@ -244,9 +244,12 @@ def auth_of(request: Request) -> Auth:
 
 
 def current_user(request: Request) -> User | None:
-    """The logged-in browser user, else the bearer of a valid token, else None."""
-    auth = auth_of(request)
-    return auth.session_user(request) or auth.bearer_user(request)
+    """The logged-in browser user, else the bearer of a valid token, else None. Once per request:
+    a route's check and its page() both ask, and a bearer token costs an scrypt hash."""
+    if not hasattr(request.state, "erfgoed_user"):
+        auth = auth_of(request)
+        request.state.erfgoed_user = auth.session_user(request) or auth.bearer_user(request)
+    return request.state.erfgoed_user
 
 
 def require_curator(request: Request) -> User:
@@ -265,6 +268,14 @@ def check_csrf(request: Request, user: User, value: str | None) -> None:
     sent = value or request.headers.get("x-csrf-token", "")
     if not hmac.compare_digest(sent.encode(), user.csrf.encode()):
         raise HTTPException(403, "the form's CSRF token is missing or stale: reload the page and try again")
+
+
+async def curator_form(request: Request):
+    """A curator's POSTed form, after its CSRF check: (user, form)."""
+    user = require_curator(request)
+    form = await request.form()
+    check_csrf(request, user, form.get("csrf"))
+    return user, form
 
 
 def safe_next(url: str | None) -> str:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from erfgoed.api.linked_data import CONTEXT
-from erfgoed.api.negotiation import negotiate, not_acceptable, rdf_body, respond
+from erfgoed.api.negotiation import negotiate_rdf, not_acceptable, rdf_body, respond
 from erfgoed.graph import ldes_out
 from erfgoed.graph.publication import PUBLIC, refusal
 from erfgoed.graph.uris import Minter
@@ -30,11 +30,6 @@ def _check(request: Request, dataset: str) -> Minter:
     return Minter(state.config.base_uri)
 
 
-def _format(request: Request) -> str | None:
-    fmt = negotiate(request)
-    return "turtle" if fmt == "html" else fmt  # no HTML view of a stream: its Turtle
-
-
 def _page_url(request: Request, dataset: str, k: int) -> str:
     return str(request.base_url).rstrip("/") + f"/ldes/{dataset}/{k}"
 
@@ -42,7 +37,7 @@ def _page_url(request: Request, dataset: str, k: int) -> str:
 @router.get("/ldes/{dataset}", summary="A dataset's LDES: the EventStream and its view")
 def event_stream(request: Request, dataset: str) -> Response:
     minter = _check(request, dataset)
-    fmt = _format(request)
+    fmt = negotiate_rdf(request)  # no HTML view of a stream: its Turtle
     if fmt is None:
         return not_acceptable()
     triples = ldes_out.stream(minter, dataset, _page_url(request, dataset, 0))
@@ -52,7 +47,7 @@ def event_stream(request: Request, dataset: str) -> Response:
 @router.get("/ldes/{dataset}/{page}", summary="One page of a dataset's LDES (full pages are immutable)")
 def stream_page(request: Request, dataset: str, page: int) -> Response:
     minter = _check(request, dataset)
-    fmt = _format(request)
+    fmt = negotiate_rdf(request)  # no HTML view of a stream: its Turtle
     if fmt is None:
         return not_acceptable()
     state = request.app.state

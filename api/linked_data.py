@@ -18,19 +18,22 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from erfgoed.api.negotiation import SUFFIXES, negotiate, not_acceptable, rdf_body, respond, split_suffix
-from erfgoed.api.ui import page
+from erfgoed.api.negotiation import (
+    SUFFIXES,
+    negotiate,
+    negotiate_rdf,
+    not_acceptable,
+    rdf_body,
+    respond,
+    split_suffix,
+)
+from erfgoed.api.ui import link, page
 from erfgoed.graph.describe import Description, describe
 from erfgoed.graph.namespaces import PREFIXES
 from erfgoed.graph.void import description
 
 router = APIRouter()
 CONTEXT = dict(PREFIXES)  # JSON-LD context and Turtle prefixes: every vocabulary we write
-
-
-def _link(request: Request, uri: str) -> str:
-    base = request.app.state.config.base_uri.rstrip("/")
-    return uri[len(base):] if uri.startswith(base + "/") else uri
 
 
 def _short(uri: str) -> str:
@@ -63,7 +66,7 @@ def _html(request: Request, d: Description, path: str) -> Response:
                ((".ttl", "Turtle"), (".jsonld", "JSON-LD"), (".rdf", "RDF/XML"), (".nt", "N-Triples"))]
     html = page(request, "entity.html", d=d, label=d.labels.get(d.uri) or d.uri.rsplit("/", 1)[-1],
                 rows=rows, incoming=incoming, formats=formats, short=_short,
-                link=lambda u: _link(request, u)).body
+                link=lambda u: link(request, u)).body
     return respond(request, html, "html", headers=_headers(d))
 
 
@@ -83,12 +86,11 @@ def _answer(request: Request, d: Description, fmt: str, path: str) -> Response:
 @router.get("/.well-known/void", summary="DCAT catalog and VoID descriptions of every public dataset "
                                          "(content negotiation; Turtle by default)")
 def well_known_void(request: Request) -> Response:
-    fmt = negotiate(request)
+    fmt = negotiate_rdf(request)
     if fmt is None:
         return not_acceptable()
     triples = description(request.app.state.store, request.app.state.config)
-    return respond(request, rdf_body(triples, "turtle" if fmt == "html" else fmt, CONTEXT),
-                   "turtle" if fmt == "html" else fmt)
+    return respond(request, rdf_body(triples, fmt, CONTEXT), fmt)
 
 
 def dereference(request: Request) -> Response:

@@ -52,6 +52,12 @@ def negotiate(request: Request, suffix: str | None = None) -> str | None:
     return None
 
 
+def negotiate_rdf(request: Request) -> str | None:
+    """As negotiate(), for resources with no HTML view: a browser gets their Turtle."""
+    fmt = negotiate(request)
+    return "turtle" if fmt == "html" else fmt
+
+
 def split_suffix(path: str) -> tuple[str, str | None]:
     """'MAL.0002.ttl' -> ('MAL.0002', '.ttl'); a path without a known suffix comes back whole."""
     for suffix in SUFFIXES:

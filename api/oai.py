@@ -107,10 +107,8 @@ class Provider:
         from erfgoed.graph.edm import EdmBuilder
         from erfgoed.graph.edm_schema import EdmSchema
 
-        if dataset not in self._builders:
-            schema = next((b.schema for b in self._builders.values()), None) or _schema(
-                self.config, EdmSchema
-            )
+        if dataset not in self._builders:  # _schema: one parsed schema per process
+            schema = _schema(self.config, EdmSchema)
             self._builders[dataset] = EdmBuilder(self.store, self.config, dataset, schema)
         return self._builders[dataset]
 

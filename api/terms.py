@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from erfgoed.api.negotiation import negotiate, not_acceptable, rdf_response
 from erfgoed.api.render import render
+from erfgoed.api.ui import link
 from erfgoed.errors import UserError
 from erfgoed.graph.namespaces import PREFIXES
 from erfgoed.graph.terms import lists
@@ -36,12 +37,6 @@ def _known(request: Request, list_id: str) -> dict:
         if summary["id"] == list_id:
             return summary
     raise HTTPException(404, f"no term list '{list_id}'")
-
-
-def _link(request: Request, uri: str) -> str:
-    """Our own URIs as paths on this server (the base URI may name another host)."""
-    base = request.app.state.config.base_uri
-    return uri[len(base):] if uri.startswith(base + "/") else uri
 
 
 @router.get("/terms", summary="All term lists: id, title, size")
@@ -102,7 +97,7 @@ def termlist_uri(request: Request, list_id: str) -> Response:
     store, minter = request.app.state.store, _minter(request)
     if fmt != "html":
         return rdf_response(lists.describe(store, minter, list_id, summary["uri"]), fmt)
-    items = [{"uri": e.uri, "link": _link(request, e.uri), "label": e.pref_label(),
+    items = [{"uri": e.uri, "link": link(request, e.uri), "label": e.pref_label(),
               "notation": e.notation, "broader": [b[1] for b in e.broader]}
              for e in lists.entries(store, minter, list_id)]
     items.sort(key=lambda i: lists.label_key(i["label"]))
@@ -128,9 +123,9 @@ def term_uri(request: Request, list_id: str, local_id: str) -> Response:
         entry = next(e for e in lists.entries_of(triples, list_id) if e.uri == uri)
     except (StopIteration, UserError):
         raise HTTPException(404, f"no concept '{local_id}' in term list '{list_id}'") from None
-    links = {name: [(_link(request, u), label) for u, label in
+    links = {name: [(link(request, u), label) for u, label in
                     lists.neighbours(store, minter, list_id, uri, SKOS + "broader", inverse=inverse)]
              for name, inverse in (("broader", False), ("narrower", True))}
     return HTMLResponse(render("term.html", tl=summary, e=entry, uri=uri, label=entry.pref_label(),
-                               links=links, list_link=_link(request, summary["uri"])),
+                               links=links, list_link=link(request, summary["uri"])),
                         headers={"Vary": "Accept"})

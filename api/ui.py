@@ -107,11 +107,12 @@ def switch_language(lang: str, next: str = "/ui") -> Response:
 
 
 # -- term lists and their progress ------------------------------------------------------------------
-def progress_rows(request: Request, summary: dict) -> list[dict]:
-    """One bar per authority that can hold this list's kind of thing, or that has decisions."""
-    net, counts = network(request), alignments(request).counts(summary["id"])
-    kinds = {s.source: s.kinds for s in net.sources()}
-    names = {s.source: s.name for s in net.sources()}
+def progress_rows(request: Request, summary: dict, sources: list) -> list[dict]:
+    """One bar per authority that can hold this list's kind of thing, or that has decisions;
+    `sources`: the network's sources (a store query: asked once per page, not per list)."""
+    counts = alignments(request).counts(summary["id"])
+    kinds = {s.source: s.kinds for s in sources}
+    names = {s.source: s.name for s in sources}
     rows = []
     for name, p in counts.items():
         fits = name in AUTHORITY_NAMESPACES and summary["kind"] in kinds.get(name, ())
@@ -129,7 +130,8 @@ def progress_rows(request: Request, summary: dict) -> list[dict]:
 @router.get("/ui/terms", response_class=HTMLResponse)
 def term_lists(request: Request) -> HTMLResponse:
     net = network(request)
-    items = [{**s, "progress": progress_rows(request, s), "link": link(request, s["uri"])}
+    sources = net.sources()
+    items = [{**s, "progress": progress_rows(request, s, sources), "link": link(request, s["uri"])}
              for s in lists.summaries(net.store, net.minter)]
     return page(request, "termlists.html", lists=items)
 

@@ -67,16 +67,9 @@ def proposal(request: Request, a: str, b: str) -> Response:
     return page(request, "actor_pair.html", p=shown, key_of=lambda uri: minter.agent_key(uri) or "")
 
 
-async def _form(request: Request):
-    user = auth.require_curator(request)
-    form = await request.form()
-    auth.check_csrf(request, user, form.get("csrf"))
-    return user, form
-
-
 @router.post("/ui/actors/decide")
 async def decide(request: Request) -> Response:
-    user, form = await _form(request)
+    user, form = await auth.curator_form(request)
     a, b, comment = str(form.get("a", "")), str(form.get("b", "")), str(form.get("comment", ""))
     action = str(form.get("do", ""))
     decisions = ActorDecisions(request.app.state.store, _minter(request))
@@ -96,7 +89,7 @@ async def decide(request: Request) -> Response:
 
 @router.post("/ui/actors/split")
 async def split(request: Request) -> Response:
-    user, form = await _form(request)
+    user, form = await auth.curator_form(request)
     member, key = str(form.get("member", "")), str(form.get("key", ""))
     view = views.actor_view(request.app.state.store, _minter(request), key, public=False)
     if view is None or "members" not in view or member not in {m.uri for m in view["members"]}:
@@ -112,7 +105,7 @@ async def split(request: Request) -> Response:
 
 @router.post("/ui/actors/undo")
 async def undo(request: Request) -> Response:
-    user, form = await _form(request)
+    user, form = await auth.curator_form(request)
     try:
         decisions = ActorDecisions(request.app.state.store, _minter(request))
         undone = decisions.undo(str(form.get("record", "")), by=user.name)

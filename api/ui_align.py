@@ -81,6 +81,18 @@ def _fitting_authority(request: Request, kind: str) -> str:
     return next((s.source for s in network(request).sources() if kind in s.kinds), "aat")
 
 
+async def _posted(request: Request, list_id: str):
+    """The curator and their form, after the CSRF check, for a list that exists."""
+    user, form = await auth.curator_form(request)
+    _list(request, list_id)
+    return user, form
+
+
+def _own_term(entry, term: str, list_id: str) -> None:
+    if entry is None or entry.source != f"list:{list_id}":
+        raise HTTPException(400, f"'{term}' is not a term of list '{list_id}'")
+
+
 def _answer(request: Request, next_url: str, message: str) -> Response:
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "next": next_url, "message": message})
@@ -95,15 +107,11 @@ def _fail(request: Request, exc: UserError) -> Response:
 
 @router.post("/ui/terms/{list_id}/decide")
 async def decide(request: Request, list_id: str) -> Response:
-    user = auth.require_curator(request)
-    form = await request.form()
-    auth.check_csrf(request, user, form.get("csrf"))
-    _list(request, list_id)
+    user, form = await _posted(request, list_id)
     filters = _filters(form)
     term, comment = str(form.get("term", "")), str(form.get("comment", ""))
     entry = network(request).entry(term) if term.startswith(("http://", "https://")) else None
-    if entry is None or entry.source != f"list:{list_id}":
-        raise HTTPException(400, f"'{term}' is not a term of list '{list_id}'")
+    _own_term(entry, term, list_id)
     action, _, rest = str(form.get("do", "")).partition(" ")
     score, _, target = rest.partition(" ")
     al = alignments(request)
@@ -137,10 +145,7 @@ def _next_url(request: Request, list_id: str, filters: Filters, term: str) -> st
 @router.post("/ui/terms/{list_id}/undo")
 async def undo(request: Request, list_id: str) -> Response:
     """Undo one decision (`record`), or else the curator's latest current decision in this list."""
-    user = auth.require_curator(request)
-    form = await request.form()
-    auth.check_csrf(request, user, form.get("csrf"))
-    _list(request, list_id)
+    user, form = await _posted(request, list_id)
     filters, al = _filters(form), alignments(request)
     record = str(form.get("record", ""))
     if not record:
@@ -162,25 +167,20 @@ def bulk_review(request: Request, list_id: str) -> Response:
     auth.require_curator(request)
     summary, filters = _list(request, list_id), _filters(request.query_params)
     threshold = filters.min_score or 95.0
-    proposals, capped = _queue(request, list_id).bulk_proposals(filters, threshold)
+    queue = _queue(request, list_id)
+    proposals, capped = queue.bulk_proposals(filters, threshold)
     return page(request, "bulk.html", tl=summary, filters=filters, threshold=threshold, proposals=proposals,
-                capped=capped, hidden=filters.query(), back=_url(list_id, filters),
-                sources=_queue(request, list_id).sources())
+                capped=capped, hidden=filters.query(), back=_url(list_id, filters), sources=queue.sources())
 
 
 @router.post("/ui/terms/{list_id}/bulk")
 async def bulk_accept(request: Request, list_id: str) -> Response:
-    user = auth.require_curator(request)
-    form = await request.form()
-    auth.check_csrf(request, user, form.get("csrf"))
-    _list(request, list_id)
+    user, form = await _posted(request, list_id)
     net, pairs = network(request), []
     for value in form.getlist("pair"):
         term, _, rest = str(value).partition(" ")
         target, _, score = rest.partition(" ")
-        entry = net.entry(term)
-        if entry is None or entry.source != f"list:{list_id}":
-            raise HTTPException(400, f"'{term}' is not a term of list '{list_id}'")
+        _own_term(net.entry(term), term, list_id)
         try:
             pairs.append((term, target, min(1.0, max(0.0, float(score) / 100))))
         except ValueError:

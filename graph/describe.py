@@ -82,10 +82,10 @@ def describe(store: Store, config: Config, uri: str) -> Description:
     mine = f'?s = <{uri}> || STRSTARTS(STR(?s), "{uri}#")'
     # graphs of datasets the public may not see say nothing here (e.g. what a hidden dataset's
     # records add to a canonical actor: graph/actors/visibility.py)
-    secret = "".join(f' && !STRSTARTS(STR(?g), "{p}")' for p in hidden_graph_prefixes(store, minter))
+    secret = "".join(f' && !STRSTARTS(STR(?g), "{p}")' for p in hidden_graph_prefixes(store, minter, policy))
     if len(segments) == 3:
         record = minter.record_graph(d.dataset, decode_id(segments[2]))
-        owner = f"{minter.base}/graph/{d.dataset}/{d.kind}/{segments[2]}"
+        owner = minter.shared_graph(d.dataset, d.kind, segments[2])
         rows = list(store.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ <{record}> <{owner}> }} "
                                 f"GRAPH ?g {{ ?s ?p ?o }} }}", union=False))
         if any(r["s"].value == uri for r in rows if r["g"].value == record):
@@ -161,7 +161,7 @@ def _provenance(store: Store, minter: Minter, d: Description, segments: list[str
         run = next(({"run": s["run"].value, "end": s["end"].value}
                     for s in store.query(q, union=False)), None)
     if run is None:  # a shared entity, a dataset, a run: the dataset's last run
-        last = meta.runs(store, minter, d.dataset)[:1]
+        last = meta.runs(store, minter, d.dataset, limit=1)
         run = {"run": last[0]["run"], "end": last[0]["end"]} if last else None
     if run:
         d.provenance["run"], d.provenance["harvested"] = run["run"], run["end"]

@@ -194,7 +194,7 @@ class EdmBuilder:
             return None
         parts = iri[len(self._id_prefix) :].split("#", 1)[0].split("/")
         if len(parts) == 3 and parts[1] == self.dataset and parts[0] != "object":
-            return f"{self.minter.base}/graph/{self.dataset}/{parts[0]}/{parts[2]}"
+            return self.minter.shared_graph(self.dataset, parts[0], parts[2])
         return None
 
 

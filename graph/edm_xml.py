@@ -131,7 +131,3 @@ def _text(text: str) -> str:
 
 def _lang(lang: str | None) -> str:
     return f' xml:lang="{_attr(lang)}"' if lang else ""
-
-
-def to_bytes(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -26,7 +26,7 @@ TOP = 8  # reasons listed
 
 
 def _key(store: Store, minter: Minter, dataset: str) -> str:
-    last = runs(store, minter, dataset)[:1]
+    last = runs(store, minter, dataset, limit=1)
     policy = policies(store, minter).get(dataset, {})
     q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{minter.alignments_graph}> {{ ?s ?p ?o }} }}"
     mappings = next(iter(store.query(q, union=False)))["n"].value

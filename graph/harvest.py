@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from erfgoed.config import Config, SourceConfig
+from erfgoed.config import Config, SourceConfig, parse_duration
 from erfgoed.graph.ingest import Ingest, IngestResult
 from erfgoed.graph.store import Store
 from erfgoed.harvesters.http import Fetcher, allow_list
@@ -172,8 +172,6 @@ def due(config: Config, source: SourceConfig, now: dt.datetime | None = None) ->
     """Is the source due for `erfgoed harvest --due`? Its `schedule` (or, for an LDES without
     one, the stream's own ldes:pollingInterval) has passed since its last completed run; an
     interrupted or never-run source is always due. A source with neither is never due."""
-    from erfgoed.config import parse_duration
-
     saved = Checkpoint(config.resolve(config["site.data_dir"]), source.name).load()
     if saved.get("url") != source.url or saved.get("running") or not saved.get("finished"):
         return True

@@ -23,11 +23,6 @@ from erfgoed.graph.store import Store
 from erfgoed.graph.uris import Minter
 
 
-def page_count(store: Store, minter: Minter, dataset: str, size: int) -> int:
-    """Pages 0..n-1 exist; the last is the mutable one (it may be empty)."""
-    return meta.next_version_seq(store, minter, dataset) // size + 1
-
-
 def stream(minter: Minter, dataset: str, view: str) -> list[ox.Triple]:
     """The EventStream itself: its paths, its view and the view's retention policy."""
     es = ox.NamedNode(minter.event_stream(dataset))

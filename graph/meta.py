@@ -8,6 +8,7 @@ The meta graph is public provenance; quarantined content lives outside the store
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -98,8 +99,8 @@ def run_quads(minter: Minter, dataset: str, run: str, started: ox.Literal, sourc
     return quads
 
 
-def runs(store: Store, minter: Minter, dataset: str | None = None) -> list[dict]:
-    """Ingest runs, newest first."""
+def runs(store: Store, minter: Minter, dataset: str | None = None, limit: int | None = None) -> list[dict]:
+    """Ingest runs, newest first (the newest `limit` only, when given)."""
     where = f"?run erf:dataset <{minter.dataset(dataset)}> ." if dataset else "?run erf:dataset ?d ."
     q = sparql_prologue("erf", "prov") + f"""
     SELECT ?run ?start ?end ?source ?loaded ?unchanged ?removed ?quarantined ?warnings
@@ -107,6 +108,8 @@ def runs(store: Store, minter: Minter, dataset: str | None = None) -> list[dict]
       ?run prov:startedAtTime ?start ; prov:endedAtTime ?end ; prov:used ?source ;
         erf:loaded ?loaded ; erf:unchanged ?unchanged ; erf:removed ?removed ;
         erf:quarantined ?quarantined ; erf:warnings ?warnings }} }} ORDER BY DESC(?start)"""
+    if limit is not None:
+        q += f" LIMIT {int(limit)}"
     out = []
     for sol in store.query(q, union=False):
         row = {k: sol[k].value for k in ("run", "start", "end", "source")}
@@ -202,8 +205,6 @@ def entities_of(store: Store, minter: Minter, graphs: list[str]) -> dict[str, st
 
 def record_entity(minter: Minter, dataset: str, local_id: str, nquads: bytes) -> str:
     """The entity minted from a record's own id (its subject `<base>/id/<kind>/<dataset>/<id>`)."""
-    import re
-
     tail = f"/{dataset}/{encode_id(local_id)}>"
     found = re.search(rb"<(" + re.escape(f"{minter.base}/id/".encode()) + rb"[a-z]+" +
                       re.escape(tail.encode()) + rb")", nquads)

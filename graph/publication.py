@@ -100,11 +100,12 @@ def refusal(store: Store, base: str, dataset: str, target: str) -> str | None:
     )
 
 
-def hidden_graph_prefixes(store: Store, minter: Minter) -> list[str]:
-    """Graph prefixes of the datasets the public may not see (their records and shared things)."""
+def hidden_graph_prefixes(store: Store, minter: Minter, known: dict[str, dict] | None = None) -> list[str]:
+    """Graph prefixes of the datasets the public may not see (their records and shared things).
+    `known`: the `policies` the caller has already read (saves the query)."""
     return [
         minter.dataset_graph_prefix(d)
-        for d, e in policies(store, minter).items()
+        for d, e in (known if known is not None else policies(store, minter)).items()
         if PUBLIC not in e["targets"]
     ]
 

@@ -61,8 +61,12 @@ class Minter:
             if len(parts) == 3 and parts[1] == dataset:
                 if parts[2] == encode_id(local_id):
                     return self.record_graph(dataset, local_id)
-                return f"{self.base}/graph/{dataset}/{parts[0]}/{parts[2]}"
+                return self.shared_graph(dataset, parts[0], parts[2])
         return self.record_graph(dataset, local_id)
+
+    def shared_graph(self, dataset: str, kind: str, key: str) -> str:
+        """The graph of a dataset's shared thing <base>/id/<kind>/<dataset>/<key> (`key` as in its URI)."""
+        return f"{self.base}/graph/{dataset}/{kind}/{key}"
 
     def dataset_graph_prefix(self, dataset: str) -> str:
         return f"{self.base}/graph/{dataset}/"

@@ -114,7 +114,7 @@ def build(store: Store, config: Config) -> list[ox.Quad]:
     visible = {k: v for k, v in counts.items() if k not in hidden and k not in ("void", "meta")}
     for i, key in enumerate(("triples", "entities")):
         add(kg, VOID[key], _lit(sum(v[i] for v in visible.values()), XSD.integer))
-    last_runs = {d: meta.runs(store, minter, d)[:1] for d in public}
+    last_runs = {d: meta.runs(store, minter, d, limit=1) for d in public}
     stamps = [r[0]["end"] for r in last_runs.values() if r]
     if stamps:
         add(catalog, DCTERMS.modified, _lit(max(stamps), XSD.dateTime))

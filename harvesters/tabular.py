@@ -19,7 +19,7 @@ from erfgoed.harvesters.textfile import open_text
 DELIMITERS = ";,\t|"
 SAMPLE_LINES = 50
 MAX_CELL = 16 * 1024 * 1024  # a 16 MB cell is someone's mistake, not a register
-csv.field_size_limit(MAX_CELL)  # process-wide, and raised by the GeoNames mirror reader: checked below too
+csv.field_size_limit(MAX_CELL)
 XLSX_MAX_RATIO = 100          # unpacked / packed size of a workbook (real ones: 5-20)
 XLSX_MAX_UNPACKED = 4 * 2**30  # bytes, whatever the ratio
 
@@ -109,9 +109,6 @@ class Table:
                 except csv.Error as exc:
                     raise InputError(f"cannot read CSV: {exc}", file=str(self.path),
                                      line=reader.line_num) from None
-                if any(len(cell) > MAX_CELL for cell in row):
-                    raise InputError(f"cannot read CSV: a cell is longer than {MAX_CELL // 2**20} MB "
-                                     "(a missing closing quote?)", file=str(self.path), line=start)
                 if any(cell.strip() for cell in row):
                     yield start, row
                 start = reader.line_num + 1

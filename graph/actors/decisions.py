@@ -41,31 +41,13 @@ class ActorDecisions:
             (apart if d.modifier == NEGATED else merged).append((d.subject, d.object))
         return merged, apart
 
-    def merge(
-        self,
-        a: str,
-        b: str,
-        *,
-        author: str,
-        comment: str = "",
-        score: float | None = None,
-        when: datetime | None = None,
-    ) -> Decision:
-        return self._decide([(a, b)], author=author, comment=comment, negated=False, score=score, when=when)[
-            0
-        ]
+    def merge(self, a: str, b: str, **how) -> Decision:
+        """Record that a and b are one actor; `how` is author, comment, score, when (see _decide)."""
+        return self._decide([(a, b)], negated=False, **how)[0]
 
-    def keep_apart(
-        self,
-        a: str,
-        b: str,
-        *,
-        author: str,
-        comment: str = "",
-        score: float | None = None,
-        when: datetime | None = None,
-    ) -> Decision:
-        return self._decide([(a, b)], author=author, comment=comment, negated=True, score=score, when=when)[0]
+    def keep_apart(self, a: str, b: str, **how) -> Decision:
+        """Record that a and b are different actors; `how` as for merge."""
+        return self._decide([(a, b)], negated=True, **how)[0]
 
     def split(
         self,
@@ -96,7 +78,7 @@ class ActorDecisions:
         pairs: list[tuple[str, str]],
         *,
         author: str,
-        comment: str,
+        comment: str = "",
         negated: bool,
         score: float | None = None,
         when: datetime | None = None,
@@ -111,7 +93,8 @@ class ActorDecisions:
         now = when or datetime.now(UTC)
         stamp = now.isoformat(timespec="seconds")
         ordered = [tuple(sorted(p)) for p in pairs]
-        old = {(d.subject, d.object): d for d in self.current() if (d.subject, d.object) in set(ordered)}
+        wanted = set(ordered)
+        old = {(d.subject, d.object): d for d in self.current() if (d.subject, d.object) in wanted}
         quads, deletes, out = [], [], []
         for a, b in ordered:
             key = hashlib.sha1(f"{a} {b} {stamp} {negated}".encode()).hexdigest()[:16]

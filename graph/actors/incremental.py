@@ -22,7 +22,7 @@ from erfgoed.graph.actors.databank import cluster_quads, proposal_quads
 from erfgoed.graph.actors.decisions import ActorDecisions
 from erfgoed.graph.actors.productions import CANONICAL as PRODUCTION
 from erfgoed.graph.actors.resolve import MERGE_THRESHOLD, REVIEW_THRESHOLD, resolve
-from erfgoed.graph.actors.visibility import actor_graphs, hidden_datasets, values
+from erfgoed.graph.actors.visibility import actor_graphs, hidden_datasets, iris, values
 from erfgoed.graph.namespaces import CRM, OWL
 from erfgoed.graph.store import Store
 from erfgoed.graph.uris import Minter
@@ -37,16 +37,12 @@ class Change:
     agents: set[str] = field(default_factory=set)  # agent URIs written now
 
 
-def _iris(uris: Iterable[str]) -> str:
-    return " ".join(f"<{u}>" for u in sorted(uris))
-
-
 def affected(store: Store, minter: Minter, uris: Iterable[str]) -> tuple[set[str], set[str]]:
     """(the agents holding any of `uris`, every source actor of those agents plus `uris`)."""
     uris = set(uris)
     graphs = values(actor_graphs(store, minter))
     q = (
-        f"SELECT ?a ?m WHERE {{ {graphs} VALUES ?x {{ {_iris(uris)} }} "
+        f"SELECT ?a ?m WHERE {{ {graphs} VALUES ?x {{ {iris(uris)} }} "
         f"GRAPH ?g {{ ?a a {canonical.CANONICAL} ; {OWL.sameAs} ?x }} GRAPH ?h {{ ?a {OWL.sameAs} ?m }} }}"
     )
     agents, members = set(), set(uris)
@@ -103,8 +99,8 @@ def _proposals_within(store: Store, graphs: list[str], inside: set[str]) -> list
     if not inside:
         return []
     q = (
-        f"SELECT ?g ?p WHERE {{ {values(graphs)} VALUES ?a {{ {_iris(inside)} }} "
-        f"VALUES ?b {{ {_iris(inside)} }} "
+        f"SELECT ?g ?p WHERE {{ {values(graphs)} VALUES ?a {{ {iris(inside)} }} "
+        f"VALUES ?b {{ {iris(inside)} }} "
         f"GRAPH ?g {{ ?p a {canonical.PROPOSAL} ; {OWL.annotatedSource} ?a ; {OWL.annotatedTarget} ?b }} }}"
     )
     return [(r["g"].value, r["p"].value) for r in store.query(q)]
@@ -118,7 +114,7 @@ def _production_links(
     if not old_agents:
         return [], []
     q = (
-        f"SELECT DISTINCT ?g ?p WHERE {{ {values(graphs)} VALUES ?a {{ {_iris(old_agents)} }} GRAPH ?g {{ "
+        f"SELECT DISTINCT ?g ?p WHERE {{ {values(graphs)} VALUES ?a {{ {iris(old_agents)} }} GRAPH ?g {{ "
         f"?p a {PRODUCTION} ; <{PERFORMER}>|{CRM.P14_carried_out_by} ?a }} }}"
     )
     deletes, quads = [], []

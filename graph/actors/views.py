@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from erfgoed.graph.actors.candidates import PREFIXES, dataset_of, normalise_id
 from erfgoed.graph.actors.canonical import CANONICAL, PROPOSAL
 from erfgoed.graph.actors.decisions import ActorDecisions
-from erfgoed.graph.actors.visibility import actor_graphs, values
+from erfgoed.graph.actors.visibility import actor_graphs, iris, values
 from erfgoed.graph.namespaces import CRM, DCTERMS, OWL, RDFS, SCHEMA, SKOS, SSSOM
 from erfgoed.graph.publication import hidden_graph_prefixes
 from erfgoed.graph.store import Store
@@ -58,23 +58,19 @@ class Proposal:
     reasons: list[str]
 
 
-def _iris(uris) -> str:
-    return " ".join(str(ox.NamedNode(u)) for u in uris)
-
-
 def source_actors(
     store: Store, minter: Minter, uris: list[str], graphs: list[str] | None = None
 ) -> dict[str, SourceActor]:
     out = {u: SourceActor(u) for u in uris}
     if not uris:
         return out
-    for row in store.query(LABELS % _iris(uris)):
+    for row in store.query(LABELS % iris(uris)):
         sa = out[row["m"].value]
         sa.dataset = sa.dataset or (dataset_of(row["g"].value, minter) or "")
         if row["name"].value not in sa.names:
             sa.names.append(row["name"].value)
     q = (
-        f"SELECT ?a ?m WHERE {{ VALUES ?m {{ {_iris(uris)} }} "
+        f"SELECT ?a ?m WHERE {{ VALUES ?m {{ {iris(uris)} }} "
         f"{values(graphs or actor_graphs(store, minter))} "
         f"GRAPH ?g {{ ?a a {CANONICAL} ; {OWL.sameAs} ?m }} }}"
     )
@@ -109,7 +105,7 @@ def proposals(
     if not rows:
         return []
     reasons: dict[str, set[str]] = defaultdict(set)
-    for r in store.query(f"SELECT ?p ?c WHERE {{ VALUES ?p {{ {_iris(rows)} }} ?p {RDFS.comment} ?c }}"):
+    for r in store.query(f"SELECT ?p ?c WHERE {{ VALUES ?p {{ {iris(rows)} }} ?p {RDFS.comment} ?c }}"):
         reasons[r["p"].value].add(r["c"].value)
     actors = source_actors(store, minter, sorted({u for a, b, _ in rows.values() for u in (a, b)}))
     out = [Proposal(n, actors[a], actors[b], s, sorted(reasons[n])) for n, (a, b, s) in rows.items()]
@@ -146,7 +142,7 @@ def actor_view(store: Store, minter: Minter, key: str, *, public: bool = True) -
     works = []
     if ours:
         seen = set()
-        for row in store.query(WORKS % _iris(ours)):
+        for row in store.query(WORKS % iris(ours)):
             k = (row["object"].value, row["m"].value)
             if k in seen or row["g"].value.startswith(tuple(hidden) or "\0"):
                 continue

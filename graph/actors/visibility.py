@@ -52,6 +52,11 @@ def place(
     return out
 
 
+def iris(uris: Iterable[str]) -> str:
+    """IRIs for a VALUES block; NamedNode refuses anything that is not an IRI (no query injection)."""
+    return " ".join(str(ox.NamedNode(u)) for u in uris)
+
+
 def values(graphs: Iterable[str]) -> str:
     """A SPARQL `VALUES ?g { ... }` over these graphs."""
     return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }"

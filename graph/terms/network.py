@@ -163,21 +163,15 @@ def load_mirrors(store: Store, config: Config, batch: int = 5000) -> dict[str, i
     replaced (one transaction per batch), so loading a newer mirror file updates it."""
     from erfgoed.harvesters.authorities import mirror_records
 
-    minter, counts = Minter(config.base_uri), {}
+    net, counts = TermNetwork(store, config, live=()), {}
     pending: dict[str, list[Entry]] = {}
-
-    def flush(name: str) -> None:
-        entries, graph = pending.pop(name, []), minter.authority_graph(name)
-        store.replace(delete_subjects=[(graph, e.uri) for e in entries],
-                      insert=[q for e in entries for q in e.to_quads(graph)])
-
     for name, entry in mirror_records(config):
         pending.setdefault(name, []).append(entry)
         counts[name] = counts.get(name, 0) + 1
         if len(pending[name]) >= batch:
-            flush(name)
+            net.cache(name, pending.pop(name))
     for name in list(pending):
-        flush(name)
+        net.cache(name, pending.pop(name))
     return counts
 
 

@@ -13,7 +13,6 @@ loads the Entries into the store with `Entry.to_quads(Minter.authority_graph(nam
 from __future__ import annotations
 
 import csv
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from .descriptor import load_descriptor
 
 AAT_COLUMNS = ["aat_id", "lang", "prefLabel", "altLabels", "scopeNote", "matched_query_terms"]
 GEONAMES_FIELDS = 19
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))   # allCountries.txt has very long name lists
 
 
 def _open(path: str | Path, setting: str):
