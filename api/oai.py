@@ -5,7 +5,8 @@ Europeana), ListIdentifiers, ListRecords, GetRecord; formats `edm` (the RDF/XML 
 graph/edm.py) and `oai_dc`; deleted records (status removed) announced as deleted (persistent).
 A record that fails Europeana's checks is not disseminated (cannotDisseminateFormat for GetRecord;
 left out of lists). resumptionTokens are stateless: the query and the position (datestamp and
-identifier of the last record given) in a URL-safe string with an expiry time.
+identifier of the last record given) in a URL-safe string with an expiry time; a page is found
+from that position (graph/oai_records.py OaiRecords.page), so it costs its own records only.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ class Provider:
 
     # -- verbs ----------------------------------------------------------------------------------
     def Identify(self, args: dict) -> str:  # noqa: N802 - OAI verb names
-        earliest = min((h.datestamp for h in self.records.headers()), default=_now())
+        headers = self.records.headers()  # ordered by datestamp
+        earliest = headers[0].datestamp if headers else _now()
         return (
             "<Identify>"
             f"<repositoryName>{escape(self.config['oai.repository_name'])}</repositoryName>"
@@ -182,10 +184,9 @@ class Provider:
 
     def _header(self, identifier: str) -> Header:
         parsed = self.records.parse_identifier(identifier)
-        if parsed:
-            for h in self.records.headers(parsed[0]):
-                if h.local_id == parsed[1]:
-                    return h
+        header = self.records.header(*parsed) if parsed else None
+        if header:
+            return header
         raise OaiError("idDoesNotExist", f"No item '{identifier}' in this repository.")
 
     def _header_xml(self, h: Header) -> str:
@@ -231,16 +232,9 @@ class Provider:
                 "n": 0,
                 "x": 0,
             }
-        headers = [
-            h
-            for h in self.records.headers(state["s"])
-            if (not state["f"] or h.datestamp >= state["f"]) and (not state["u"] or h.datestamp <= state["u"])
-        ]
-        total = len(headers)
-        if state["c"]:
-            headers = [h for h in headers if (h.datestamp, h.identifier) > tuple(state["c"])]
-        size = self.config["oai.page_size"]
-        page, rest = headers[:size], headers[size:]
+        page, total, rest = self.records.page(
+            state["s"], state["c"], state["f"], state["u"], self.config["oai.page_size"]
+        )
         if not page and not state["c"]:
             raise OaiError("noRecordsMatch", "No records match these arguments.")
         live = [h for h in page if not h.deleted]

@@ -2,19 +2,21 @@
 
 Only records that pass the EDM XSD and Europeana's Schematron rules go in; the others are listed
 in a report (JSON: record id, object URI, problems). The zip is written to any binary stream,
-also one that cannot seek, so the API streams it while it is being built.
+also one that cannot seek, so the API streams it while it is being built; its writer
+(graph/edm_zip.py) keeps no per-entry state in memory, so a large dataset costs no more memory
+than a small one.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from erfgoed.errors import UserError
 from erfgoed.graph.edm import EdmBuilder
+from erfgoed.graph.edm_zip import StreamingZip
 from erfgoed.graph.publication import EUROPEANA, refusal
 from erfgoed.graph.uris import encode_id
 
@@ -45,9 +47,11 @@ def check_allowed(store, config, dataset: str) -> None:
         raise UserError(f"nothing exported: {why}")
 
 
-def _fill(builder: EdmBuilder, zf: zipfile.ZipFile, result: ExportResult) -> Iterator[int]:
+def _fill(
+    builder: EdmBuilder, zf: StreamingZip, result: ExportResult, ids: list[str] | None = None
+) -> Iterator[int]:
     """Writes the records batch by batch; yields the number of records done after each batch."""
-    for done, records in builder.batches(keep_triples=False):
+    for done, records in builder.batches(ids, keep_triples=False):
         result.not_objects += done - len(records)
         for rec in records:
             if rec.valid:
@@ -59,13 +63,15 @@ def _fill(builder: EdmBuilder, zf: zipfile.ZipFile, result: ExportResult) -> Ite
 
 
 def write_zip(
-    builder: EdmBuilder, out: BinaryIO, *, progress: Callable[[int], None] | None = None
+    builder: EdmBuilder, out: BinaryIO, *, ids: list[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ExportResult:
-    """Every valid record of the builder's dataset into a zip on `out` (the report is the
-    result: the CLI writes it next to the zip)."""
+    """Every valid record of the builder's dataset (or of these local ids, when the caller has
+    read them already) into a zip on `out` (the report is the result: the CLI writes it next to
+    the zip)."""
     result = ExportResult(builder.dataset)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for done in _fill(builder, zf, result):
+    with StreamingZip(out) as zf:
+        for done in _fill(builder, zf, result, ids):
             if progress:
                 progress(done)
     return result
@@ -98,7 +104,7 @@ def stream_zip(builder: EdmBuilder) -> Iterator[bytes]:
     """The zip as chunks, one per batch of records, the report inside as export-report.json
     (Metis reads the .xml entries). Starlette runs this generator in a worker thread."""
     sink, result = ChunkSink(), ExportResult(builder.dataset)
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with StreamingZip(sink) as zf:
         for _ in _fill(builder, zf, result):
             yield sink.take()
         zf.writestr(REPORT_NAME, json.dumps(result.report(), ensure_ascii=False, indent=1))

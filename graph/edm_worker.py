@@ -12,7 +12,7 @@ so only exports of several batches use it (MIN_BATCHES).
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,9 +55,10 @@ def _assemble(uris: dict[str, str], ntriples: bytes, keep_triples: bool) -> list
 
 
 def pipelined(
-    builder: EdmBuilder, ids: list[str], batch: int, keep_triples: bool = True
+    builder: EdmBuilder, chunks: Iterable[list[str]], keep_triples: bool = True
 ) -> Iterator[tuple[int, list[EdmRecord]]]:
-    """(ids done, records) per batch, in order; at most one batch waits while one is assembled."""
+    """(ids done, records) per batch of ids, in order; at most one batch waits while one is
+    assembled, and the ids are taken batch by batch (nothing here grows with the dataset)."""
     schema = builder.schema
     resources = schema.resources
     initargs = (
@@ -72,8 +73,7 @@ def pipelined(
     )
     pending: tuple[int, Future] | None = None
     try:
-        for i in range(0, len(ids), batch):
-            chunk = ids[i : i + batch]
+        for chunk in chunks:
             uris = builder._uris(chunk)
             data = builder._construct(uris).serialize(format=ox.RdfFormat.N_TRIPLES)
             job = (len(chunk), pool.submit(_assemble, uris, data, keep_triples))

@@ -2,15 +2,26 @@
 with datestamps, sets and deletions, read from the meta graph.
 
 A record's datestamp is the end of the ingest run that last wrote it (published or removed); a
-record whose run has not finished yet (an interrupted run) gets the time of the request, so
+record whose run has not finished yet (an interrupted run) gets the time its list was read, so
 harvesters using `from` pick it up rather than miss it.
+
+A list request costs its page, not the repository: the headers of a set, ordered by (datestamp,
+identifier), are read once per process and kept (~0.2 kB per record, a few lists at most); a page
+is found by bisecting them from the last key its resumptionToken carries. Each request first asks
+the store whether the list is still current (record and version entries of the set's datasets
+counted, their runs' count and latest end: ~35 ms at 100k records); any change reads it again.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from typing import NamedTuple
 from urllib.parse import urlsplit
+
+import pyoxigraph as ox
 
 from erfgoed.graph.meta import REMOVED
 from erfgoed.graph.namespaces import sparql_prologue
@@ -19,8 +30,7 @@ from erfgoed.graph.store import Store
 from erfgoed.graph.uris import Minter
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     identifier: str
     dataset: str
     local_id: str
@@ -72,12 +82,77 @@ class OaiRecords:
         return {d for d, p in policies(self.store, self.minter).items() if EUROPEANA in p["targets"]}
 
     def headers(self, dataset: str | None = None) -> list[Header]:
-        """Every record of the allowed datasets (or of one), ordered by (datestamp, identifier)."""
+        """Every record of the allowed datasets (or of one), ordered by (datestamp, identifier).
+        The list is shared: callers must not change it."""
         allowed = self.allowed()
         if dataset is not None:
             allowed &= {dataset}
         if not allowed:
             return []
+        key = (id(self.store), self.minter.base, tuple(sorted(allowed)))
+        mark = self._fingerprint(allowed)
+        with _LOCK:
+            cached = _LISTS.get(key)
+            if cached and cached[0] == mark:
+                _LISTS.move_to_end(key)
+                return cached[1]
+        headers = self._read(allowed)
+        with _LOCK:
+            _LISTS[key] = (mark, headers)
+            while len(_LISTS) > MAX_LISTS:
+                _LISTS.popitem(last=False)
+        return headers
+
+    def page(
+        self, dataset: str | None, after: tuple[str, str] | None, frm: str | None, until: str | None,
+        size: int,
+    ) -> tuple[list[Header], int, bool]:
+        """(up to `size` headers after the key `after` within [frm, until], the list's size within
+        [frm, until], whether more follow): bisection, no pass over the list."""
+        headers = self.headers(dataset)
+        lo = bisect.bisect_left(headers, frm, key=_stamp) if frm else 0
+        hi = bisect.bisect_right(headers, until, key=_stamp) if until else len(headers)
+        start = max(lo, bisect.bisect_right(headers, tuple(after), key=_key)) if after else lo
+        return headers[start : min(start + size, hi)], max(0, hi - lo), start + size < hi
+
+    def header(self, dataset: str, local_id: str) -> Header | None:
+        """One record's header (GetRecord), read on its own."""
+        if dataset not in self.allowed():
+            return None
+        q = (
+            sparql_prologue("dcterms", "erf", "prov")
+            + f"""
+        SELECT ?status ?stamp WHERE {{ GRAPH <{self.minter.meta_graph}> {{
+          ?g dcterms:identifier {ox.Literal(local_id)} ; dcterms:isPartOf <{self.minter.dataset(dataset)}> ;
+             erf:status ?status .
+          OPTIONAL {{ ?g prov:wasGeneratedBy ?run . ?run prov:endedAtTime ?stamp }} }} }}"""
+        )
+        for s in self.store.query(q, union=False):
+            return Header(
+                self.identifier(dataset, local_id), dataset, local_id,
+                utc_stamp(s["stamp"].value if s["stamp"] else None),
+                s["status"].value.rsplit("#", 1)[-1] == REMOVED,
+            )
+        return None
+
+    def _fingerprint(self, allowed: set[str]) -> tuple:
+        """What changes whenever a header of these datasets does: their record and version entries
+        (every write of a record adds a version) and their finished runs."""
+        values = " ".join(f"<{self.minter.dataset(d)}>" for d in sorted(allowed))
+        q = (
+            sparql_prologue("dcterms", "erf", "prov")
+            + f"""
+        SELECT ?n ?runs ?last WHERE {{
+          {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{self.minter.meta_graph}> {{
+               VALUES ?d {{ {values} }} ?g dcterms:isPartOf ?d }} }} }}
+          {{ SELECT (COUNT(?run) AS ?runs) (MAX(STR(?end)) AS ?last) WHERE {{
+               GRAPH <{self.minter.meta_graph}> {{ VALUES ?d {{ {values} }}
+               ?run erf:dataset ?d ; prov:endedAtTime ?end }} }} }} }}"""
+        )
+        row = next(iter(self.store.query(q, union=False)))
+        return tuple(sorted(allowed)), *(row[v].value if row[v] else None for v in ("n", "runs", "last"))
+
+    def _read(self, allowed: set[str]) -> list[Header]:
         values = " ".join(f"<{self.minter.dataset(d)}>" for d in sorted(allowed))
         q = (
             sparql_prologue("dcterms", "erf", "prov")
@@ -88,14 +163,28 @@ class OaiRecords:
           ?d dcterms:identifier ?ds .
           OPTIONAL {{ ?g prov:wasGeneratedBy ?run . ?run prov:endedAtTime ?stamp }} }} }}"""
         )
-        out = [
-            Header(
-                self.identifier(s["ds"].value, s["id"].value),
-                s["ds"].value,
-                s["id"].value,
-                utc_stamp(s["stamp"].value if s["stamp"] else None),
-                s["status"].value.rsplit("#", 1)[-1] == REMOVED,
-            )
-            for s in self.store.query(q, union=False)
-        ]
-        return sorted(out, key=lambda h: (h.datestamp, h.identifier))
+        stamps: dict[str | None, str] = {}  # one string per run end (and per dataset name)
+        names: dict[str, str] = {}
+        out = []
+        for s in self.store.query(q, union=False):
+            end = s["stamp"].value if s["stamp"] else None
+            stamp = stamps.get(end) or stamps.setdefault(end, utc_stamp(end))
+            ds = names.setdefault(s["ds"].value, s["ds"].value)
+            local_id = s["id"].value
+            out.append(Header(self.identifier(ds, local_id), ds, local_id, stamp,
+                              s["status"].value.rsplit("#", 1)[-1] == REMOVED))
+        out.sort(key=_key)
+        return out
+
+
+MAX_LISTS = 4  # header lists kept per process (one per set asked for, and the whole repository)
+_LISTS: OrderedDict[tuple, tuple[tuple, list[Header]]] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _key(h: Header) -> tuple[str, str]:
+    return h.datestamp, h.identifier
+
+
+def _stamp(h: Header) -> str:
+    return h.datestamp

@@ -138,6 +138,24 @@ def test_demo_dataset_exports_a_zip_of_valid_records(demo, schema, tmp_path):
     assert '"exported": 225' in report
 
 
+def test_streamed_zip_holds_the_records_and_the_report(demo):
+    import io
+    import json
+
+    from erfgoed.graph.edm import EdmBuilder
+    from erfgoed.graph.edm_export import REPORT_NAME, stream_zip
+    from erfgoed.graph.store import open_store
+
+    config = load_config(demo)
+    with open_store(str(config.resolve(config["store.location"]))) as s:
+        data = b"".join(stream_zip(EdmBuilder(s, config, "museum-aan-de-leie")))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        report = json.loads(zf.read(REPORT_NAME))
+        assert b"De kruisoprichting" in zf.read("MAL.1952.014.xml")
+    assert names[-1] == REPORT_NAME and len(names) == report["exported"] + 1 == 226
+
+
 def test_default_rights_and_term_network_enrich_the_record(demo):
     from erfgoed.graph.edm import EdmBuilder
     from erfgoed.graph.store import open_store

@@ -195,3 +195,55 @@ def test_expired_token_is_refused_cleanly(server):
     root = get(server, verb="ListRecords", resumptionToken=token.decode().rstrip("="))
     error = root.find(f"{OAI}error")
     assert error.get("code") == "badResumptionToken" and "expired" in error.text
+
+
+def test_pages_follow_the_token_position_and_see_new_runs(store, config):
+    """Pages are cut from the position the token carries (from/until and sets honoured), and a
+    run that finishes after a list was read shows in the next request (the kept list is redone)."""
+    import pyoxigraph as ox
+
+    from erfgoed.graph.meta import RunCounts, dataset_quads, record_quads, run_quads
+    from erfgoed.graph.oai_records import OaiRecords
+    from erfgoed.graph.publication import policy_quads
+    from erfgoed.graph.uris import Minter
+
+    minter = Minter(config.base_uri)
+
+    def ingest(dataset: str, run: str, ids: list[str], ended: str, status: str = "published") -> None:
+        quads = [q for i in ids for q in record_quads(minter, dataset, i, "h", status, run)]
+        ended_at = ox.NamedNode("http://www.w3.org/ns/prov#endedAtTime")  # at `ended`, not now
+        quads += [q for q in run_quads(minter, dataset, run, ox.Literal(ended), "t.csv", RunCounts())
+                  if q.predicate != ended_at]
+        quads.append(ox.Quad(ox.NamedNode(run), ended_at, ox.Literal(ended), ox.NamedNode(minter.meta_graph)))
+        store.add(quads)
+
+    for ds in ("a", "b"):
+        store.add(dataset_quads(minter, ds, ds, "Museum") + policy_quads(minter, ds, ["europeana"]))
+    store.add(dataset_quads(minter, "hidden", "hidden", "M") + policy_quads(minter, "hidden", ["public"]))
+    ingest("a", "urn:run:a1", [f"A{i:02d}" for i in range(10)], "2024-01-01T10:00:00+00:00")
+    ingest("b", "urn:run:b1", ["B1", "B2"], "2024-01-02T10:00:00+00:00")
+    ingest("hidden", "urn:run:h1", ["H1"], "2024-01-01T11:00:00+00:00")
+    records = OaiRecords(store, config.base_uri)
+
+    pages, after, more = [], None, True
+    while more:
+        page, total, more = records.page(None, after, None, None, 4)
+        pages.append([h.local_id for h in page])
+        after = (page[-1].datestamp, page[-1].identifier)
+    assert total == 12 and [len(p) for p in pages] == [4, 4, 4]
+    assert sum(pages, []) == [f"A{i:02d}" for i in range(10)] + ["B1", "B2"]  # by datestamp, then id
+    page, total, more = records.page(None, None, "2024-01-02T00:00:00Z", None, 4)
+    assert [h.local_id for h in page] == ["B1", "B2"] and total == 2 and not more
+    page, total, _ = records.page("a", ("2024-01-01T10:00:00Z", "oai:kg.example.org:a:A07"), None, None, 4)
+    assert [h.local_id for h in page] == ["A08", "A09"] and total == 10
+    assert records.header("hidden", "H1") is None and records.header("a", "A03").datestamp == (
+        "2024-01-01T10:00:00Z"
+    )
+
+    # a later run removes A03 and adds A10: the next request sees both
+    store.replace(delete_subjects=[(minter.meta_graph, minter.record_graph("a", "A03"))])
+    ingest("a", "urn:run:a2", ["A03"], "2024-02-01T10:00:00+00:00", status="removed")
+    ingest("a", "urn:run:a2", ["A10"], "2024-02-01T10:00:00+00:00")
+    page, total, more = records.page("a", None, "2024-02-01", None, 4)
+    assert [(h.local_id, h.deleted) for h in page] == [("A03", True), ("A10", False)] and total == 2
+    assert records.header("a", "A03").deleted
