@@ -7,9 +7,11 @@
            resolved WITHOUT their ids (the ids are the answer key); precision and recall of merged
            pairs beside a same-exact-name baseline, and a sweep of the merge threshold.
   scale    N generated actor records (~3 per person, written the ways above, plus namesakes):
-           blocking + scoring + clustering + canonical quads, records/s, compared pairs and peak
-           RSS, each size in a fresh child process.
-Usage: python bench/actor_bench.py [--sizes 10000 50000 100000]
+           blocking + scoring + clustering + canonical quads (with merge provenance and proposals),
+           records/s and CPU time, compared pairs, peak RSS (and the input records' share), the
+           curator's queue (proposals, and the share of them truly one actor), each size in a fresh
+           child process.
+Usage: python bench/actor_bench.py [--sizes 10000 50000 100000] [--sole-fit]
 """
 
 from __future__ import annotations
@@ -239,15 +241,16 @@ def pairs_of(groups) -> set[tuple[str, str]]:
     return {tuple(sorted(p)) for g in groups for p in combinations(sorted(g), 2)}
 
 
-def quality(cands, truth, merge: float) -> dict:
+def quality(cands, truth, merge: float, sole_fit: bool = False) -> dict:
     from erfgoed.graph.actors.names import parse
-    from erfgoed.graph.actors.resolve import resolve
+    from erfgoed.graph.actors.resolve import resolution
 
     by_truth: dict = {}
     for u, t in truth.items():
         by_truth.setdefault(t, []).append(u)
     gold = pairs_of(by_truth.values())
-    clusters, _ = resolve(cands, merge=merge)
+    found_all = resolution(cands, merge=merge, sole_fit=sole_fit)
+    clusters = found_all.clusters
     found = pairs_of(clusters)
     exact: dict = {}
     for c in cands:
@@ -259,6 +262,16 @@ def quality(cands, truth, merge: float) -> dict:
         "gold_pairs": len(gold),
         **_pr("resolver", found, gold),
         **_pr("exact_name", baseline, gold),
+        **_queue(found_all.proposals, truth),
+    }
+
+
+def _queue(proposals: list, truth: dict) -> dict:
+    """The curator's queue: how many proposals, and the share that are truly one actor."""
+    right = sum(1 for p in proposals if truth.get(p.a) is not None and truth.get(p.a) == truth.get(p.b))
+    return {
+        "proposals": len(proposals),
+        "proposal_precision": round(right / len(proposals), 4) if proposals else 1.0,
     }
 
 
@@ -273,24 +286,29 @@ def _pr(name: str, found: set, gold: set) -> dict:
     }
 
 
-def child(n: int) -> dict:
+def child(n: int, sole_fit: bool = False) -> dict:
     from erfgoed.graph.actors import canonical
-    from erfgoed.graph.actors.resolve import blocks, candidate_pairs, resolve
+    from erfgoed.graph.actors.resolve import blocks, candidate_pairs, resolution
     from erfgoed.graph.uris import Minter
 
     t0 = time.perf_counter()
     cands, truth = generated(n)
+    input_mb = _rss_mb()
     t1 = time.perf_counter()
     compared = sum(1 for _ in candidate_pairs(blocks(cands)))
-    t2 = time.perf_counter()
-    clusters, proposals = resolve(cands)
-    t3 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
+    found = resolution(cands, sole_fit=sole_fit)
+    t3, c3 = time.perf_counter(), time.process_time()
+    clusters, proposals = found.clusters, found.proposals
     minter, by_uri = Minter("http://kg.example.org"), {c.uri: c for c in cands}
     keys, _ = canonical.assign_keys(clusters, canonical.Previous({}, set(), {}))
     quads = sum(
         len(canonical.agent_quads(minter, k, [by_uri[m] for m in ms]))
         for k, ms in zip(keys, clusters, strict=True)
     )
+    resolve_mb = _rss_mb()
+    quads += sum(len(canonical.merge_quads(minter, [m])) for m in found.merges)
+    quads += sum(len(canonical.proposal_quads(minter, [p])) for p in proposals)
     t4 = time.perf_counter()
     q = _pr("resolver", pairs_of(clusters), pairs_of(_groups(truth)))
     return {
@@ -300,14 +318,26 @@ def child(n: int) -> dict:
         "pairs_per_record": round(compared / n, 2),
         "count_pairs_s": round(t2 - t1, 2),
         "resolve_s": round(t3 - t2, 2),
+        "resolve_cpu_s": round(c3 - c2, 2),
+        "us_per_record": round((t3 - t2) / n * 1e6, 1),
         "records_per_s": round(n / (t3 - t2)),
         "canonical_s": round(t4 - t3, 2),
         "clusters": len(clusters),
-        "proposals": len(proposals),
+        "automatic_merges": len(found.merges),
+        "sole_fit_merges": sum(1 for m in found.merges if "the only actor these initials fit" in m.reasons),
         "quads": quads,
+        "input_rss_mb": input_mb,
+        "resolve_rss_mb": resolve_mb,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         **q,
+        **_queue(proposals, truth),
     }
+
+
+def _rss_mb() -> int:
+    """Peak RSS so far (after generating: the input records' share; after resolving: before the
+    canonical quads are built)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _groups(truth: dict) -> list[list[str]]:
@@ -320,25 +350,32 @@ def _groups(truth: dict) -> list[list[str]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
+    ap.add_argument("--sole-fit", action="store_true", help="scale runs merge initials-only sole fits")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.child)))
+        print(json.dumps(child(args.child, args.sole_fit)))
         return
     results: dict = {"quality": {}, "sweep": [], "scale": []}
     real, real_truth = reference_set() if REFERENCE.exists() else ([], {})
     hard, hard_truth = generated(3000, seed=11)
-    for name, (c, t) in {"reference": (real, real_truth), "generated_hard_cases": (hard, hard_truth)}.items():
-        if c:
-            results["quality"][name] = quality(c, t, 0.85)
-            print(name, results["quality"][name], flush=True)
+    sets = {"reference": (real, real_truth), "generated_hard_cases": (hard, hard_truth)}
+    for name, (c, t) in sets.items():
+        for sole in (False, True):  # sole: an initials-only actor joins the one actor it fits
+            if c:
+                key = name + ("_sole_fit" if sole else "")
+                results["quality"][key] = quality(c, t, 0.85, sole_fit=sole)
+                print(key, results["quality"][key], flush=True)
     for m in (0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
         row = {"merge": m, **quality(hard, hard_truth, m)}
         results["sweep"].append(row)
         print("sweep", row, flush=True)
     for n in args.sizes:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(n)], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--child", str(n), *(["--sole-fit"] if args.sole_fit else [])],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         row = json.loads(out.stdout.strip().splitlines()[-1])
         results["scale"].append(row)

@@ -4,7 +4,7 @@ never join conflicting facts, blocking that does not compare all pairs."""
 from __future__ import annotations
 
 from erfgoed.graph.actors.names import parse, phonetic
-from erfgoed.graph.actors.resolve import Candidate, blocks, candidate_pairs, resolve, score
+from erfgoed.graph.actors.resolve import Candidate, blocks, candidate_pairs, resolution, resolve, score
 
 VIAF_RUBENS = "http://viaf.org/viaf/54343141"
 
@@ -116,3 +116,74 @@ def test_a_bare_name_shared_by_known_namesakes_is_proposed_not_merged():
     clusters, proposals = resolve([elder, younger, bare])
     assert len(clusters) == 3 and proposals
     assert all("several people carry this name" in p.reasons for p in proposals)
+
+
+def test_a_crowd_of_namesakes_costs_a_few_comparisons_per_record():
+    """300 Jan Peeters born in 100 different years, written three ways: blocks stay cheap, each
+    person's dated records still merge, and no two namesakes are joined."""
+    people = []
+    for k in range(100):
+        birth = 1500 + 4 * k
+        people += [
+            _c(f"a/{k}", f"Jan Peeters ({birth}-{birth + 60})"),
+            _c(f"b/{k}", "Peeters, Jan", birth=birth, death=birth + 60),
+            _c(f"c/{k}", "Jan Peeters"),  # undated: could be any of them
+        ]
+    assert len(list(candidate_pairs(blocks(people)))) <= 3 * len(people)
+    clusters, proposals = resolve(people)
+    where = {u: i for i, c in enumerate(clusters) for u in c}
+    for k in range(100):
+        assert where[people[3 * k].uri] == where[people[3 * k + 1].uri]
+    assert all(len({u.split("/")[-1] for u in c if "/c/" not in u}) <= 1 for c in clusters)
+    assert not proposals  # a bare name among a hundred namesakes is no question the data can answer
+
+
+def test_records_written_alike_merge_without_comparing_all_pairs():
+    twins = [_c(f"d{i}/1", "Emile Claus (1849-1924)") for i in range(40)]
+    assert len(list(candidate_pairs(blocks(twins)))) < 2 * len(twins)
+    clusters, _ = resolve(twins)
+    assert len(clusters) == 1
+
+
+def test_no_proposal_between_two_actors_whose_records_conflict_elsewhere():
+    """'Jan Vos' and 'J. Vos (1890-1950)' alone look alike (initials fit, no dates on one side), but
+    'Jan Vos' has joined a Jan Vos born in 1820."""
+    older, plain = _c("a/1", "Jan Vos", birth=1820), _c("a/2", "Jan Vos")
+    younger, short = _c("b/1", "J. Vos", birth=1890, death=1950), _c("b/2", "J. Vos (1890-1950)")
+    clusters, proposals = resolve([older, plain, younger, short])
+    where = {u: i for i, c in enumerate(clusters) for u in c}
+    assert where[older.uri] == where[plain.uri] and where[younger.uri] == where[short.uri]
+    assert len(clusters) == 2 and not proposals
+
+
+def test_initials_written_alike_are_neither_merged_nor_proposed_to_each_other():
+    clusters, proposals = resolve([_c("a/1", "J. Peeters"), _c("b/1", "J. Peeters")])
+    assert len(clusters) == 2 and not proposals
+
+
+def test_an_initial_that_spells_a_particle_or_article_stays_a_given_name():
+    assert parse("T. Reemol").given == ("t",) and parse("A. Reemol").given == ("a",)
+    assert parse("Reemol, T.").has_initials_only and parse("Gerard 't Hooft").given == ("gerard",)
+    clusters, proposals = resolve([_c("a/1", "T. Reemol"), _c("b/1", "A. Reemol")])
+    assert len(clusters) == 2 and not proposals
+
+
+def test_automatic_merges_keep_the_link_that_made_them():
+    a, b = _c("a/1", "Pieter Paul Rubens (1577-1640)"), _c("b/1", "Rubens, Peter Paul", birth=1577)
+    found = resolution([a, b])
+    assert len(found.clusters) == 1 and len(found.merges) == 1
+    assert {found.merges[0].a, found.merges[0].b} == {a.uri, b.uri} and "born 1577" in found.merges[0].reasons
+
+
+def test_sole_fit_joins_initials_to_the_only_actor_they_fit_and_asks_when_two_fit():
+    pp, rubens = _c("a/1", "P.P. Rubens"), _c("b/1", "Peter Paul Rubens")
+    found = resolution([pp, rubens], sole_fit=True)
+    assert len(found.clusters) == 1 and "the only actor these initials fit" in found.merges[0].reasons
+    assert len(resolution([pp, rubens]).clusters) == 2  # off by default: a curator decides
+    jan, jozef, j = _c("b/1", "Jan Vos"), _c("b/2", "Jozef Vos"), _c("a/1", "J. Vos")
+    found = resolution([jan, jozef, j], sole_fit=True)
+    assert len(found.clusters) == 3 and {p.a for p in found.proposals} | {p.b for p in found.proposals} >= {
+        j.uri,
+        jan.uri,
+        jozef.uri,
+    }

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from erfgoed.api.cli import main
 from erfgoed.config import load_config
+from erfgoed.graph.actors import views
 from erfgoed.graph.actors.databank import resolve_store
 from erfgoed.graph.actors.decisions import ActorDecisions
 from erfgoed.graph.store import open_store
@@ -163,3 +164,18 @@ def test_one_production_from_two_agendas_with_its_events_and_performer(loaded):
     assert len({r["e"].value for r in rows}) == 2
     # "Ensemble Leie" and "ensemble Leie" of the two agendas are one canonical performer
     assert len({r["perf"].value for r in rows}) == 1 and rows[0]["perf"].value.startswith(f"{BASE}/id/agent/")
+
+
+def test_every_automatic_merge_says_why_on_the_actor(loaded):
+    _run(loaded)
+    minter = Minter(BASE)
+    with _open(loaded) as store:
+        clusters = _clusters(store)
+        rubens = _agent_of(clusters, ACTOR + "actoren/R1")
+        view = views.actor_view(store, minter, minter.agent_key(rubens), public=False)
+    why = view["merged_because"]
+    records = {m for m in clusters[rubens] if m.startswith(ACTOR)}
+    # a spanning set of links: every record of the cluster is reached by one, each with its reasons
+    assert len(why) == len(records) - 1 and {u for w in why for u in (w["a"], w["b"])} == records
+    assert all(w["score"] >= 0.85 and w["reasons"] for w in why)
+    assert any("1577" in r for w in why for r in w["reasons"])

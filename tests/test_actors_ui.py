@@ -113,6 +113,7 @@ def test_an_actor_page_shows_works_from_two_institutions_and_answers_turtle(site
         assert page.status_code == 200 and "Maria Vanhoutte" in page.text
         assert "museum-aan-de-leie" in page.text and "textiel-zuidwest" in page.text
         assert "Kant in beweging" in page.text  # her production
+        assert "Automatisch samengevoegd omdat" in page.text  # the automatic merge explains itself
         ttl = client.get(f"/ui/actors/{key}", headers={"Accept": "text/turtle"})
         assert ttl.headers["content-type"].startswith("text/turtle") and "sameAs" in ttl.text
         assert client.get("/ui/actors/nonexistent").status_code == 404

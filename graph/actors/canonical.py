@@ -21,10 +21,13 @@ from erfgoed.graph.actors.visibility import actor_graphs, values
 from erfgoed.graph.namespaces import DCTERMS, ERF, OWL, RDF, RDFS, SCHEMA, SKOS, SSSOM, XSD
 from erfgoed.graph.store import Store
 from erfgoed.graph.terms.normalise import direct_order, split_dates
+from erfgoed.graph.terms.records import LEXICAL
 from erfgoed.graph.uris import Minter
 
 CANONICAL = ERF.CanonicalActor
 PROPOSAL = ERF.ActorProposal
+MERGE = ERF.ActorMerge  # an automatic merge with its reasons (provenance), rebuilt with the clusters
+LEXICAL_MATCHING = ox.NamedNode(LEXICAL)
 
 
 @dataclass
@@ -171,16 +174,30 @@ def redirect_quads(minter: Minter, redirects: dict[str, str]) -> list[ox.Quad]:
 
 def proposal_quads(minter: Minter, proposals: list[Link]) -> list[ox.Quad]:
     """Pairs scored between the review and merge thresholds, with their reasons, for the curator queue."""
+    return _link_quads(minter, proposals, PROPOSAL, "proposal")
+
+
+def merge_quads(minter: Minter, merges: list[Link]) -> list[ox.Quad]:
+    """The provenance of automatic merges: per link that joined two clusters its score, reasons and
+    `semapv:LexicalMatching`, so a page can say why records are one actor (a split undoes it)."""
+    return _link_quads(minter, merges, MERGE, "merge", LEXICAL_MATCHING)
+
+
+def _link_quads(
+    minter: Minter, links: list[Link], kind: ox.NamedNode, prefix: str, how: ox.NamedNode | None = None
+) -> list[ox.Quad]:
     g, out = ox.NamedNode(minter.actors_graph), []
-    for p in proposals:
-        key = "proposal-" + hashlib.sha1(f"{p.a} {p.b}".encode()).hexdigest()[:16]
+    for p in links:
+        key = f"{prefix}-" + hashlib.sha1(f"{p.a} {p.b}".encode()).hexdigest()[:16]
         node = ox.NamedNode(minter.actor_decision(key))
         out += [
-            ox.Quad(node, RDF.type, PROPOSAL, g),
+            ox.Quad(node, RDF.type, kind, g),
             ox.Quad(node, OWL.annotatedSource, ox.NamedNode(p.a), g),
             ox.Quad(node, OWL.annotatedTarget, ox.NamedNode(p.b), g),
             ox.Quad(node, OWL.annotatedProperty, OWL.sameAs, g),
             ox.Quad(node, SSSOM.confidence, ox.Literal(repr(float(p.score)), datatype=XSD.double), g),
         ]
         out += [ox.Quad(node, RDFS.comment, ox.Literal(r), g) for r in p.reasons]
+        if how is not None:
+            out.append(ox.Quad(node, SSSOM.mapping_justification, how, g))
     return out

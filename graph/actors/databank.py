@@ -9,7 +9,7 @@ graph/actors/incremental.py re-resolves only the clusters it touches.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from erfgoed.graph.actors import canonical, productions
 from erfgoed.graph.actors.candidates import read_candidates
 from erfgoed.graph.actors.decisions import ActorDecisions
-from erfgoed.graph.actors.resolve import MERGE_THRESHOLD, REVIEW_THRESHOLD, Candidate, Link, resolve
+from erfgoed.graph.actors.resolve import MERGE_THRESHOLD, REVIEW_THRESHOLD, Candidate, Link, resolution
 from erfgoed.graph.actors.visibility import actor_graphs, hidden_datasets, place
 from erfgoed.graph.store import Store
 from erfgoed.graph.uris import Minter
@@ -34,6 +34,7 @@ class Summary:
     skipped: int  # "Onbekend", "anonymous": never resolved
     productions: int  # canonical productions
     retired: int  # agent keys now replaced by another
+    automatic: int = 0  # links that merged two clusters automatically (each kept with its reasons)
 
     def line(self) -> str:
         return (
@@ -66,12 +67,18 @@ def cluster_quads(
 
 
 def proposal_quads(
-    minter: Minter, proposals: list[Link], by_uri: dict[str, Candidate], hidden: set[str]
+    minter: Minter,
+    proposals: list[Link],
+    by_uri: dict[str, Candidate],
+    hidden: set[str],
+    merges: Sequence[Link] = (),
 ) -> list[ox.Quad]:
-    """A proposal naming a hidden dataset's record lives in that dataset's graph (curators see it)."""
+    """Proposals, and the provenance of automatic merges; one naming a hidden dataset's record lives
+    in that dataset's graph (curators see it)."""
     out: list[ox.Quad] = []
-    for p in proposals:
-        quads = canonical.proposal_quads(minter, [p])
+    jobs = [(p, canonical.proposal_quads) for p in proposals] + [(m, canonical.merge_quads) for m in merges]
+    for p, write in jobs:
+        quads = write(minter, [p])
         secret = sorted({by_uri[u].dataset for u in (p.a, p.b) if u in by_uri} & hidden)
         if not secret:
             out += quads
@@ -115,16 +122,15 @@ def resolve_store(
     merged_pairs, apart_pairs = ActorDecisions(store, minter).pairs()
     hidden = hidden_datasets(store, minter)
     say("clustering")
-    clusters, proposals = resolve(
-        named, merge=merge, review=review, merged_pairs=merged_pairs, apart_pairs=apart_pairs
-    )
+    found = resolution(named, merge=merge, review=review, merged_pairs=merged_pairs, apart_pairs=apart_pairs)
+    clusters, proposals = found.clusters, found.proposals
     say("assigning URIs")
     previous = canonical.read_previous(store, minter)
     keys, redirects = canonical.assign_keys(clusters, previous)
     by_uri = {c.uri: c for c in named}
     quads, agent_of = cluster_quads(minter, keys, clusters, by_uri, hidden)
     quads += canonical.redirect_quads(minter, redirects)
-    quads += proposal_quads(minter, proposals, by_uri, hidden)
+    quads += proposal_quads(minter, proposals, by_uri, hidden, found.merges)
     say("productions")
     prods = productions.group(productions.read_productions(store, minter))
     quads += production_quads(minter, prods, agent_of, hidden)
@@ -138,4 +144,5 @@ def resolve_store(
         len(candidates) - len(named),
         len(prods),
         len(redirects),
+        len(found.merges),
     )

@@ -31,6 +31,20 @@ class ActorDecisions:
     def all(self) -> list[Decision]:
         return read_records(self.store, self.graph)
 
+    def about(self, uris: Iterable[str]) -> list[Decision]:
+        """The decisions (every status) naming any of `uris` on either side - read alone, not with
+        every other decision in the graph."""
+        wanted = sorted(set(uris))
+        if not wanted:
+            return []
+        found = " ".join(f"<{u}>" for u in wanted)
+        q = (
+            f"SELECT DISTINCT ?r WHERE {{ GRAPH <{self.graph}> {{ VALUES ?x {{ {found} }} "
+            f"{{ ?r {OWL.annotatedSource} ?x }} UNION {{ ?r {OWL.annotatedTarget} ?x }} }} }}"
+        )
+        records = [row["r"].value for row in self.store.query(q)]
+        return read_records(self.store, self.graph, records=records) if records else []
+
     def current(self) -> list[Decision]:
         return [d for d in self.all() if d.status == "current"]
 
@@ -94,7 +108,12 @@ class ActorDecisions:
         stamp = now.isoformat(timespec="seconds")
         ordered = [tuple(sorted(p)) for p in pairs]
         wanted = set(ordered)
-        old = {(d.subject, d.object): d for d in self.current() if (d.subject, d.object) in wanted}
+        named = {u for p in ordered for u in p}
+        old = {
+            (d.subject, d.object): d
+            for d in self.about(named)
+            if d.status == "current" and (d.subject, d.object) in wanted
+        }
         quads, deletes, out = [], [], []
         for a, b in ordered:
             key = hashlib.sha1(f"{a} {b} {stamp} {negated}".encode()).hexdigest()[:16]

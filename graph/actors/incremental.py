@@ -21,7 +21,7 @@ from erfgoed.graph.actors.candidates import normalise_id, read_candidates
 from erfgoed.graph.actors.databank import cluster_quads, proposal_quads
 from erfgoed.graph.actors.decisions import ActorDecisions
 from erfgoed.graph.actors.productions import CANONICAL as PRODUCTION
-from erfgoed.graph.actors.resolve import MERGE_THRESHOLD, REVIEW_THRESHOLD, resolve
+from erfgoed.graph.actors.resolve import MERGE_THRESHOLD, REVIEW_THRESHOLD, resolution
 from erfgoed.graph.actors.visibility import actor_graphs, hidden_datasets, iris, values
 from erfgoed.graph.namespaces import CRM, OWL
 from erfgoed.graph.store import Store
@@ -66,13 +66,14 @@ def apply_decisions(
     named = [c for c in read_candidates(store, minter, only=members) if not c.unknown]
     inside = {c.uri for c in named}
     merged, apart = ActorDecisions(store, minter).pairs()
-    clusters, proposals = resolve(
+    found = resolution(
         named,
         merge=merge,
         review=review,
         merged_pairs=[p for p in merged if set(p) <= inside],
         apart_pairs=[p for p in apart if set(p) <= inside],
     )
+    clusters, proposals = found.clusters, found.proposals
     previous = canonical.read_previous(store, minter)
     old_keys = {minter.agent_key(a) for a in old_agents}
     chains = {o: n for o, n in previous.redirects.items() if n in old_keys}
@@ -84,7 +85,7 @@ def apply_decisions(
     hidden = hidden_datasets(store, minter)
     quads, agent_of = cluster_quads(minter, keys, clusters, by_uri, hidden)
     quads += canonical.redirect_quads(minter, redirects)
-    quads += proposal_quads(minter, proposals, by_uri, hidden)
+    quads += proposal_quads(minter, proposals, by_uri, hidden, found.merges)
     graphs = actor_graphs(store, minter)
     deletes = [(g, a) for g in graphs for a in old_agents]
     deletes += [(minter.actors_graph, minter.agent(o)) for o in chains]
@@ -95,13 +96,14 @@ def apply_decisions(
 
 
 def _proposals_within(store: Store, graphs: list[str], inside: set[str]) -> list[tuple[str, str]]:
-    """Proposals between two of the re-resolved actors (proposals reaching outside stay)."""
+    """Proposals and automatic-merge records between two of the re-resolved actors (those reaching
+    outside stay)."""
     if not inside:
         return []
     q = (
         f"SELECT ?g ?p WHERE {{ {values(graphs)} VALUES ?a {{ {iris(inside)} }} "
-        f"VALUES ?b {{ {iris(inside)} }} "
-        f"GRAPH ?g {{ ?p a {canonical.PROPOSAL} ; {OWL.annotatedSource} ?a ; {OWL.annotatedTarget} ?b }} }}"
+        f"VALUES ?b {{ {iris(inside)} }} VALUES ?t {{ {canonical.PROPOSAL} {canonical.MERGE} }} "
+        f"GRAPH ?g {{ ?p a ?t ; {OWL.annotatedSource} ?a ; {OWL.annotatedTarget} ?b }} }}"
     )
     return [(r["g"].value, r["p"].value) for r in store.query(q)]
 
@@ -110,38 +112,41 @@ def _production_links(
     store: Store, graphs: list[str], old_agents: set[str], agent_of: dict[str, str]
 ) -> tuple[list[tuple[str, str]], list[ox.Quad]]:
     """Canonical productions naming an agent that changed: their statements again, the agent links
-    now pointing at the agent each source performer/organiser belongs to."""
+    now pointing at the agent each source performer/organiser belongs to. Two queries however many
+    productions: their statements, then the performers/organisers of their source productions."""
     if not old_agents:
         return [], []
     q = (
-        f"SELECT DISTINCT ?g ?p WHERE {{ {values(graphs)} VALUES ?a {{ {iris(old_agents)} }} GRAPH ?g {{ "
-        f"?p a {PRODUCTION} ; <{PERFORMER}>|{CRM.P14_carried_out_by} ?a }} }}"
+        f"SELECT DISTINCT ?g ?p ?pp ?o WHERE {{ {values(graphs)} VALUES ?a {{ {iris(old_agents)} }} "
+        f"GRAPH ?g {{ ?p a {PRODUCTION} ; <{PERFORMER}>|{CRM.P14_carried_out_by} ?a . ?p ?pp ?o }} }}"
     )
-    deletes, quads = [], []
+    found: set[tuple[str, str]] = set()
+    quads = []
     for row in store.query(q):
-        g, p = row["g"].value, row["p"].value
-        deletes.append((g, p))
-        links = _source_links(store, g, p)
-        gn, pn = ox.NamedNode(g), ox.NamedNode(p)
-        for r in store.query(f"SELECT ?pp ?o WHERE {{ GRAPH <{g}> {{ <{p}> ?pp ?o }} }}"):
-            pp, o = r["pp"], r["o"]
-            if pp.value in (PERFORMER, CRM.P14_carried_out_by.value) and o.value in old_agents:
-                continue
-            quads.append(ox.Quad(pn, pp, o, gn))
-        for prop, source in links:
-            if source in agent_of:
-                quads.append(ox.Quad(pn, ox.NamedNode(prop), ox.NamedNode(agent_of[source]), gn))
-    return deletes, quads
+        g, p, pp, o = row["g"].value, row["p"].value, row["pp"], row["o"]
+        found.add((g, p))
+        if pp.value in (PERFORMER, CRM.P14_carried_out_by.value) and o.value in old_agents:
+            continue
+        quads.append(ox.Quad(ox.NamedNode(p), pp, o, ox.NamedNode(g)))
+    for g, p, prop, source in _source_links(store, found):
+        if source in agent_of:
+            quads.append(
+                ox.Quad(ox.NamedNode(p), ox.NamedNode(prop), ox.NamedNode(agent_of[source]), ox.NamedNode(g))
+            )
+    return sorted(found), quads
 
 
-def _source_links(store: Store, graph: str, production: str) -> set[tuple[str, str]]:
-    """(property, source actor) of the events of the source productions a canonical production is
-    `owl:sameAs` in `graph` (so a public graph never gains a hidden dataset's performer)."""
+def _source_links(store: Store, productions: set[tuple[str, str]]) -> set[tuple[str, str, str, str]]:
+    """(graph, production, property, source actor) of the events of the source productions each
+    canonical production is `owl:sameAs` in its graph (so a public graph never gains a hidden
+    dataset's performer)."""
+    if not productions:
+        return set()
+    pairs = " ".join(f"(<{g}> <{p}>)" for g, p in sorted(productions))
     q = (
-        f"SELECT ?prop ?x WHERE {{ GRAPH <{graph}> {{ <{production}> {OWL.sameAs} ?src }} "
+        f"SELECT ?g ?p ?prop ?x WHERE {{ VALUES (?g ?p) {{ {pairs} }} GRAPH ?g {{ ?p {OWL.sameAs} ?src }} "
         f"{{ ?src {CRM.P9_consists_of}/<{PERFORMER}> ?x BIND(<{PERFORMER}> AS ?prop) }} UNION "
         f"{{ ?src {CRM.P9_consists_of}/{CRM.P14_carried_out_by} ?x "
         f"BIND({CRM.P14_carried_out_by} AS ?prop) }} }}"
     )
-    return {(r["prop"].value, r["x"].value) for r in store.query(q)}
-
+    return {(r["g"].value, r["p"].value, r["prop"].value, r["x"].value) for r in store.query(q)}

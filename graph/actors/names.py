@@ -134,13 +134,21 @@ def phonetic(word: str) -> str:
     return first + re.sub(r"(.)\1+", r"\1", rest)
 
 
+_LEADING_INITIALS = re.compile(r"^(?:\s*[^\W\d_]\.)+(?=\s*[^\W\d_]{2})")
+
+
 @lru_cache(maxsize=200_000)
 def parse(text: str) -> Name:
     """ "Rubens, Peter Paul" / "P.P. Rubens" / "Pieter Paul Rubens (1577-1640)" -> Name."""
     rest, dates, qualifier = split_dates(text.strip())
     years = _years(dates)
     inverted = rest.count(",") == 1
-    words = fold(direct_order(rest)).split()
+    in_order = direct_order(rest)
+    # initials written as such ("T. Reemol", "A. Peeters") are given names, never a particle ('t)
+    # or an article (a) to drop
+    lead = _LEADING_INITIALS.match(in_order)
+    n_initials = sum(ch.isalpha() for ch in lead.group(0)) if lead else 0
+    words = fold(in_order).split()
     generation, words = _generation(words)
     if not generation and qualifier:  # "Bruegel, Pieter (de Oude)"
         generation, _ = _generation(["x", *qualifier.split()])
@@ -149,21 +157,22 @@ def parse(text: str) -> Name:
         family_part = [w for w in family_part if w not in GENERATIONS or len(family_part) == 1]
         given_words = words[: max(0, len(words) - len(family_part))]
     else:
-        family_part, given_words = _split_direct(words)
+        family_part, given_words = _split_direct(words, n_initials)
     core = [w for w in family_part if w not in PARTICLES] or family_part
     family = core[-1] if core else ""
-    given = tuple(w for w in given_words if w not in PARTICLES)
-    direct = strip_article(" ".join(words))
+    given = tuple(w for i, w in enumerate(given_words) if i < n_initials or w not in PARTICLES)
+    direct = " ".join(words) if n_initials else strip_article(" ".join(words))
     return Name(text, direct, family, given, generation, years, direct in UNKNOWN or not direct)
 
 
-def _split_direct(words: list[str]) -> tuple[list[str], list[str]]:
+def _split_direct(words: list[str], initials: int = 0) -> tuple[list[str], list[str]]:
     """ "peter paul rubens" -> (["rubens"], ["peter", "paul"]); "antoon van dyck" keeps "van" with the
-    family name; one word ("Rembrandt") is a family name with no given names."""
+    family name; one word ("Rembrandt") is a family name with no given names. The first `initials`
+    words were written as initials: given names, whatever particle they spell."""
     if len(words) <= 1:
         return words, []
     start = len(words) - 1
-    while start > 0 and words[start - 1] in PARTICLES:
+    while start > initials and words[start - 1] in PARTICLES:
         start -= 1
     return words[start:], words[:start]
 

@@ -1,32 +1,38 @@
-"""Actor resolution without a store: candidates -> blocks -> scored pairs -> clusters.
+"""Actor resolution without a store: candidates -> blocks -> scored pairs -> clusters + proposals.
 
-Blocking keeps it near-linear: only actors sharing a key are compared (an external id, the phonetic
-family + first given name, the whole name of an organisation; initials-only names against the names
-of their family and initial). Blocks larger than `WINDOW` are
-compared along a sorted window (sorted neighbourhood), never all pairs. Pairs are scored with their
-reasons; clusters are built by union-find over links at or above the merge threshold, strongest
-first, refusing any union that would join two external ids of one authority, two different life
-dates, two generations, a person with an organisation, or a pair a curator kept apart.
+Blocking (graph/actors/blocking.py) keeps it linear: only actors sharing a key are compared, and a
+bounded number of them per record. Pairs are scored with their reasons; clusters are built by
+union-find over links at or above the merge threshold, strongest first, refusing any union that
+would join two external ids of one authority, two different life dates, two generations, a person
+with an organisation, or a pair a curator kept apart (graph/actors/clusters.py). Then triage: with
+`sole_fit`, an initials-only actor whose initials fit exactly one actor is merged with it ("the
+only J.P. Peeters"); of the remaining pairs a curator sees only the open questions - never two
+clusters whose facts already conflict, nor records written alike, nor a pair neither side of which
+has few alternatives. Every automatic merge keeps the link that made it (score, reasons) as its
+provenance.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from erfgoed.graph.actors.blocking import DATE_SLACK, blocks, candidate_pairs
+from erfgoed.graph.actors.clusters import Clusters, scheme
 from erfgoed.graph.actors.names import Name, given_compatible, parse, phonetic
 
 # Measured in bench/actor_bench.py (bench/README.md): on the generated hard cases precision is
-# 0.96 from 0.8 to 0.85 (0.97 at 0.9, with less recall); at 0.75 initials-only matches merge too and
-# precision falls to 0.90 (frequent family names), so those are left to a curator.
+# 0.99 from 0.8 to 0.9 (recall 0.53-0.49); at 0.75 initials-only matches merge too and precision
+# falls to 0.90 (frequent family names), so those are left to a curator (or to `sole_fit`).
 MERGE_THRESHOLD = 0.85
 REVIEW_THRESHOLD = 0.6  # between the two: a proposal for a curator
-WINDOW = 10  # block size above which a sorted window replaces all pairs
-DATE_SLACK = 2  # years two sources may disagree on a life date ("ca. 1460")
+MAX_FITS = 3  # a proposal needs one side with at most this many candidate actors
+SOLE_THRESHOLD = 0.7  # an initials-only actor fitting one actor alone this well is merged with it
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One actor of one dataset as the store holds it."""
 
@@ -39,6 +45,10 @@ class Candidate:
     death: int | None = None
     roles: frozenset[str] = frozenset()
     parsed: tuple[Name, ...] = field(default=(), compare=False)
+    # derived once (blocking and triage ask them of every pair): every known name is initials
+    # only ("P.P. Rubens"); how it is written - the same for records written alike
+    initials_only: bool = field(default=False, init=False, compare=False, repr=False)
+    signature: tuple = field(default=(), init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.parsed:
@@ -46,83 +56,22 @@ class Candidate:
         for n in self.parsed:  # life dates written in a name count too
             self.birth = self.birth if self.birth is not None else n.years[0]
             self.death = self.death if self.death is not None else n.years[1]
+        known = [n for n in self.parsed if not n.unknown]
+        self.initials_only = bool(known) and all(n.has_initials_only for n in known)
+        self.signature = (tuple(n.direct for n in self.parsed), self.birth, self.death, self.kind)
 
     @property
     def unknown(self) -> bool:
         return all(n.unknown for n in self.parsed)
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     a: str
     b: str
     score: float
     reasons: tuple[str, ...]
     cannot: bool = False  # a reason forbids this pair in one cluster
-
-
-def scheme(identifier: str) -> str:
-    """The authority of an id (viaf, wikidata, rkd, ulan, isni, kbo) for conflict checks."""
-    for key in ("viaf", "wikidata", "rkd", "ulan", "isni", "kbo"):
-        if key in identifier:
-            return key
-    return identifier.rsplit("/", 1)[0]
-
-
-def blocking_keys(c: Candidate) -> set[str]:
-    keys = {f"id:{i}" for i in c.ids}
-    for n in c.parsed:
-        if n.unknown:
-            continue
-        fam = phonetic(n.family)
-        if n.given:
-            # full first name: a precise block; every name also meets the initials-only records
-            # ("P.P. Rubens") of its family and initial, and only those (see candidate_pairs)
-            if len(n.given[0]) > 1:
-                keys.add(f"n:{fam}:{phonetic(n.given[0])}")
-            keys.add(f"i:{fam}:{n.initials[:1]}")
-        if not n.given or c.kind == "organisation":
-            keys.add(f"n:{fam}:")  # "Rubens" alone meets every Rubens
-            keys.add(f"o:{n.direct}")
-    return keys
-
-
-def blocks(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
-    out: dict[str, list[Candidate]] = defaultdict(list)
-    for c in candidates:
-        if c.unknown:
-            continue
-        for k in blocking_keys(c):
-            out[k].append(c)
-    return out
-
-
-def candidate_pairs(by_key: dict[str, list[Candidate]]) -> Iterable[tuple[Candidate, Candidate]]:
-    seen: set[tuple[str, str]] = set()
-    for block, members in by_key.items():
-        if len(members) < 2:
-            continue
-        if block.startswith("i:"):  # initials block: initials-only records against the rest only
-            if len(members) > WINDOW:  # "J. Peeters" among dozens of J. Peeters: initials say nothing
-                continue
-            short = [c for c in members if any(n.has_initials_only for n in c.parsed)]
-            pairs = ((a, b) for a in short for b in members)
-        elif len(members) > WINDOW:
-            members = sorted(members, key=lambda c: (c.parsed[0].direct, c.uri))
-            pairs = (
-                (members[i], members[j])
-                for i in range(len(members))
-                for j in range(i + 1, min(len(members), i + WINDOW))
-            )
-        else:
-            pairs = (
-                (members[i], members[j]) for i in range(len(members)) for j in range(i + 1, len(members))
-            )
-        for a, b in pairs:
-            key = (a.uri, b.uri) if a.uri < b.uri else (b.uri, a.uri)
-            if a.uri != b.uri and key not in seen:
-                seen.add(key)
-                yield a, b
 
 
 def score(a: Candidate, b: Candidate, ambiguous: frozenset[str] = frozenset()) -> Link:
@@ -148,7 +97,8 @@ def score(a: Candidate, b: Candidate, ambiguous: frozenset[str] = frozenset()) -
     best = max((_name_score(x, y) for x in a.parsed for y in b.parsed), key=lambda t: t[0])
     value = best[0]
     reasons.append(best[1])
-    if value >= 0.9 and ambiguous and any(n.direct in ambiguous for n in a.parsed):
+    # a spelling variant of a namesake's name is as ambiguous as the name itself
+    if value >= 0.8 and ambiguous and any(n.direct in ambiguous for n in (*a.parsed, *b.parsed)):
         value = 0.7
         reasons.append("several people carry this name")
     if value > 0 and a.birth is not None and a.birth == b.birth:
@@ -167,6 +117,8 @@ def _name_score(x: Name, y: Name) -> tuple[float, str]:
     if x.unknown or y.unknown:
         return 0.0, "no name"
     if x.direct == y.direct:
+        if x.has_initials_only:  # "J. Peeters" twice: the initials of any Jan, Jozef, Joris Peeters
+            return 0.75, f"same initials and family name '{x.direct}'"
         return 0.9, f"same name '{x.direct}'"
     if phonetic(x.family) != phonetic(y.family):
         return 0.0, "different family names"
@@ -193,113 +145,119 @@ def ambiguous_names(candidates: Iterable[Candidate]) -> frozenset[str]:
     return frozenset(name for name, ys in births.items() if max(ys) - min(ys) > DATE_SLACK)
 
 
-class Clusters:
-    """Union-find over actors, refusing unions that join conflicting facts."""
-
-    def __init__(self, candidates: Iterable[Candidate]):
-        self.by_uri = {c.uri: c for c in candidates}
-        self.parent = {u: u for u in self.by_uri}
-        self.facts = {u: _facts(c) for u, c in self.by_uri.items()}
-        self.apart: dict[str, set[str]] = defaultdict(set)
-        self.members: dict[str, list[str]] = {u: [u] for u in self.by_uri}
-
-    def find(self, u: str) -> str:
-        while self.parent[u] != u:
-            self.parent[u] = self.parent[self.parent[u]]
-            u = self.parent[u]
-        return u
-
-    def keep_apart(self, a: str, b: str) -> None:
-        if a in self.parent and b in self.parent:
-            self.apart[a].add(b)
-            self.apart[b].add(a)
-
-    def union(self, a: str, b: str, *, force: bool = False) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
-        if any(self.find(o) == ra for m in self.members[rb] for o in self.apart.get(m, ())):
-            return False
-        merged = _merge_facts(self.facts[ra], self.facts[rb])
-        if merged is None and not force:
-            return False
-        self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
-        self.facts[ra] = merged or self.facts[ra]
-        return True
-
-    def groups(self) -> list[list[str]]:
-        return [sorted(m) for m in self.members.values()]
+@dataclass
+class Resolution:
+    clusters: list[list[str]]  # source actor URIs, one list per actor
+    proposals: list[Link]  # open questions for a curator, strongest first
+    merges: list[Link]  # the links that joined clusters automatically: the provenance of each merge
 
 
-def _facts(c: Candidate) -> dict[str, frozenset]:
-    by_scheme: dict[str, frozenset] = {}
-    for i in c.ids:
-        by_scheme[scheme(i)] = by_scheme.get(scheme(i), frozenset()) | {i}
-    gens = frozenset(n.generation for n in c.parsed if n.generation)
-    return {
-        **by_scheme,
-        "~birth": frozenset({c.birth} - {None}),
-        "~death": frozenset({c.death} - {None}),
-        "~gen": gens,
-        "~kind": frozenset({c.kind} - {""}),
-    }
+def resolve(candidates: list[Candidate], **options) -> tuple[list[list[str]], list[Link]]:
+    """(clusters of URIs, proposals for review); `options` as resolution()'s."""
+    r = resolution(candidates, **options)
+    return r.clusters, r.proposals
 
 
-def _merge_facts(x: dict[str, frozenset], y: dict[str, frozenset]) -> dict[str, frozenset] | None:
-    """The facts of a cluster made of two; None when they conflict."""
-    out = dict(x)
-    for key, values in y.items():
-        have = out.get(key, frozenset())
-        if have and values:
-            if key in ("~birth", "~death"):  # one span: min..max within the slack
-                span = have | values
-                if max(span) - min(span) > DATE_SLACK:
-                    return None
-                out[key] = frozenset({min(span), max(span)})
-                continue
-            elif not have & values:
-                return None
-        out[key] = have | values
-    return out
-
-
-def resolve(
+def resolution(
     candidates: list[Candidate],
     *,
     merge: float = MERGE_THRESHOLD,
     review: float = REVIEW_THRESHOLD,
     merged_pairs: Iterable[tuple[str, str]] = (),
     apart_pairs: Iterable[tuple[str, str]] = (),
-) -> tuple[list[list[str]], list[Link]]:
-    """(clusters of URIs, proposals for review). Curators' decisions win over scores."""
+    sole_fit: bool = False,
+) -> Resolution:
+    """Clusters, proposals and the provenance of automatic merges. Curators' decisions win.
+    `sole_fit`: merge an initials-only actor into the one actor its initials fit (see _sole_fits);
+    off by default - on the generated hard cases it lifts recall at equal precision, but whether a
+    lone "P.P. Rubens" may join the lone Peter Paul Rubens without a curator is a policy choice."""
+    # The cyclic GC would rescan every live candidate again and again while this allocates links
+    # (half the time at 100k records, growing with N); nothing made here forms a cycle.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _resolution(candidates, merge, review, merged_pairs, apart_pairs, sole_fit)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _resolution(
+    candidates: list[Candidate],
+    merge: float,
+    review: float,
+    merged_pairs: Iterable[tuple[str, str]],
+    apart_pairs: Iterable[tuple[str, str]],
+    sole_fit: bool,
+) -> Resolution:
     clusters = Clusters(candidates)
     for a, b in apart_pairs:
         clusters.keep_apart(a, b)
     for a, b in merged_pairs:
-        if a in clusters.parent and b in clusters.parent:
+        if a in clusters and b in clusters:
             clusters.union(a, b, force=True)
     ambiguous = ambiguous_names(candidates)
-    links = [score(a, b, ambiguous) for a, b in candidate_pairs(blocks(candidates))]
-    links = [ln for ln in links if not ln.cannot and ln.score >= review]
+    links = []
+    for a, b in candidate_pairs(blocks(candidates)):  # streamed: only links worth keeping are kept
+        ln = score(a, b, ambiguous)
+        if not ln.cannot and ln.score >= review:
+            links.append(ln)
     links.sort(key=lambda ln: (-ln.score, ln.a, ln.b))
-    proposals = []
+    merges, weak = [], []
     for ln in links:
-        if ln.score >= merge:
-            clusters.union(ln.a, ln.b)
-        elif clusters.find(ln.a) != clusters.find(ln.b) and ln.b not in clusters.apart.get(ln.a, ()):
-            proposals.append(ln)
-    # a proposal already settled by a merge of its two sides is no longer a question; of several
-    # links between the same two clusters the curator sees the strongest only
-    # and two clusters a curator kept apart (any of their records) are not asked about again
-    settled = {
-        tuple(sorted((clusters.find(x), clusters.find(y)))) for x, ys in clusters.apart.items() for y in ys
-    }
+        if ln.score < merge:
+            weak.append(ln)
+        elif clusters.find(ln.a) != clusters.find(ln.b) and clusters.union(ln.a, ln.b):
+            merges.append(ln)
+    if sole_fit:
+        merges += _sole_fits(clusters, weak)
+    return Resolution(clusters.groups(), _open_questions(clusters, weak), merges)
+
+
+def _initials_only(clusters: Clusters, root: str) -> bool:
+    return all(clusters.by_uri[m].initials_only for m in clusters.members_of(root))
+
+
+def _sole_fits(clusters: Clusters, weak: list[Link]) -> list[Link]:
+    """An initials-only actor ("J.P. Peeters") whose initials fit exactly one actor with full given
+    names - and no other actor it could be - is that actor. Merged, with the reason said."""
+    fits: dict[str, dict[str, Link]] = defaultdict(dict)  # initials-only root -> full-name roots
+    for ln in weak:
+        if ln.score < SOLE_THRESHOLD:
+            continue
+        ra, rb = clusters.find(ln.a), clusters.find(ln.b)
+        short_a, short_b = _initials_only(clusters, ra), _initials_only(clusters, rb)
+        if short_a != short_b and clusters.compatible(ra, rb):
+            short, full = (ra, rb) if short_a else (rb, ra)
+            fits[short].setdefault(full, ln)
+    out = []
+    for root, partners in fits.items():
+        if len(partners) != 1:
+            continue
+        ((other, ln),) = partners.items()
+        if clusters.union(root, other):
+            out.append(Link(ln.a, ln.b, ln.score, (*ln.reasons, "the only actor these initials fit")))
+    return out
+
+
+def _open_questions(clusters: Clusters, weak: list[Link]) -> list[Link]:
+    """Weak links between two clusters that could still be one: surely different ones (conflicting
+    life dates, ids of one authority, generations, kept apart - judged on the whole clusters) are no
+    question, nor two records written alike; of several links between the same two clusters the
+    curator sees the strongest only."""
     best: dict[tuple[str, str], Link] = {}
-    for p in proposals:
-        ra, rb = sorted((clusters.find(p.a), clusters.find(p.b)))
-        if ra != rb and (ra, rb) not in best and (ra, rb) not in settled:
-            best[(ra, rb)] = p
-    return clusters.groups(), list(best.values())
+    for ln in weak:
+        if clusters.by_uri[ln.a].signature == clusters.by_uri[ln.b].signature:
+            # written identically and no more ("J. Peeters" twice, a bare "Jan Peeters" twice where
+            # several Jan Peeters exist): the records hold nothing a curator could decide on
+            continue
+        ra, rb = sorted((clusters.find(ln.a), clusters.find(ln.b)))
+        if ra != rb and (ra, rb) not in best and clusters.compatible(ra, rb):
+            best[(ra, rb)] = ln
+    fits: dict[str, int] = defaultdict(int)
+    for ra, rb in best:
+        fits[ra] += 1
+        fits[rb] += 1
+    # "J. Peeters" fitting five Peeters, each of whom fits a dozen such records: no side of the
+    # pair has few alternatives, so the data cannot answer it - not a question for the queue
+    return [ln for (ra, rb), ln in best.items() if min(fits[ra], fits[rb]) <= MAX_FITS]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from erfgoed.graph.actors.candidates import PREFIXES, dataset_of, normalise_id
-from erfgoed.graph.actors.canonical import CANONICAL, PROPOSAL
+from erfgoed.graph.actors.canonical import CANONICAL, MERGE, PROPOSAL
 from erfgoed.graph.actors.decisions import ActorDecisions
 from erfgoed.graph.actors.visibility import actor_graphs, iris, values
 from erfgoed.graph.namespaces import CRM, DCTERMS, OWL, RDFS, SCHEMA, SKOS, SSSOM
@@ -178,6 +178,7 @@ def actor_view(store: Store, minter: Minter, key: str, *, public: bool = True) -
         "works": works,
         "productions": prods,
         "decisions": decisions_about(store, minter, ours),
+        "merged_because": merges_of(store, minter, ours, graphs),
     }
 
 
@@ -185,8 +186,27 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def decisions_about(store: Store, minter: Minter, uris: list[str]) -> list[Decision]:
-    wanted = set(uris)
-    return [d for d in ActorDecisions(store, minter).all() if d.subject in wanted or d.object in wanted]
+    return ActorDecisions(store, minter).about(uris)
+
+
+def merges_of(store: Store, minter: Minter, uris: list[str], graphs: list[str]) -> list[dict]:
+    """Why these source actors are one: the automatic merges between them (score, reasons)."""
+    if len(uris) < 2:
+        return []
+    q = (
+        f"SELECT ?m ?a ?b ?s ?c WHERE {{ {values(graphs)} VALUES ?a {{ {iris(uris)} }} GRAPH ?g {{ "
+        f"?m a {MERGE} ; {OWL.annotatedSource} ?a ; {OWL.annotatedTarget} ?b ; {SSSOM.confidence} ?s "
+        f"OPTIONAL {{ ?m {RDFS.comment} ?c }} }} }}"
+    )
+    found: dict[str, dict] = {}
+    for row in store.query(q):
+        m = found.setdefault(
+            row["m"].value,
+            {"a": row["a"].value, "b": row["b"].value, "score": float(row["s"].value), "reasons": []},
+        )
+        if row["c"] is not None and row["c"].value not in m["reasons"]:
+            m["reasons"].append(row["c"].value)
+    return sorted(found.values(), key=lambda m: (-m["score"], m["a"], m["b"]))
 
 
 def _v(term: ox.Term | None) -> str:
