@@ -14,6 +14,8 @@ import pyoxigraph as ox
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from erfgoed.errors import UserError
+from erfgoed.graph.store import delete_ops as standard_deletes
+from erfgoed.graph.store import insert_ops as standard_inserts
 
 JSON = ("application/sparql-results+json", ox.QueryResultsFormat.JSON)
 XML = ("application/sparql-results+xml", ox.QueryResultsFormat.XML)
@@ -83,14 +85,11 @@ class GenericSparql:
 
     def delete_ops(self, drop_graphs: list[str], delete_subjects: list[tuple[str, str]]) -> list[str]:
         """SPARQL Update operations dropping whole graphs and every triple of (graph, subject)."""
-        return ([f"DROP SILENT GRAPH <{g}>" for g in drop_graphs]
-                + [f"DELETE WHERE {{ GRAPH <{g}> {{ <{s}> ?p ?o }} }}" for g, s in delete_subjects])
+        return standard_deletes(drop_graphs, delete_subjects)
 
     def insert_ops(self, quads: list[ox.Quad]) -> Iterator[str]:
         """SPARQL Update operations inserting `quads` (each graph's quads kept together)."""
-        for g, qs in by_graph(quads).items():
-            text = triples_text(qs)
-            yield f"INSERT DATA {{ GRAPH <{g}> {{ {text} }} }}" if g else f"INSERT DATA {{ {text} }}"
+        yield from standard_inserts(quads)
 
     def check_quads(self, quads: list[ox.Quad]) -> None:
         """Refuse, with a plain message, what this server cannot store."""

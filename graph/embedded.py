@@ -60,6 +60,13 @@ class EmbeddedStore(Store):
             else:
                 self._store.extend(quads)
 
+    def add_nquads(self, data: bytes, *, bulk: bool = False) -> None:
+        with self._writing():
+            if bulk:
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            else:
+                self._store.load(data, format=ox.RdfFormat.N_QUADS)
+
     def replace(self, *, drop_graphs: Iterable[str] = (),
                 delete_subjects: Iterable[tuple[str, str]] = (),
                 insert: Iterable[ox.Quad] = ()) -> None:

@@ -41,6 +41,11 @@ class Store(ABC):
     @abstractmethod
     def add(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None: ...
 
+    def add_nquads(self, data: bytes, *, bulk: bool = False) -> None:
+        """`add` for N-Quads text (what the ingest's workers produce); backends that can load
+        text directly skip building Python quads."""
+        self.add(ox.parse(data, format=ox.RdfFormat.N_QUADS), bulk=bulk)
+
     @abstractmethod
     def replace(self, *, drop_graphs: Iterable[str] = (), delete_subjects: Iterable[tuple[str, str]] = (),
                 insert: Iterable[ox.Quad] = ()) -> None:
@@ -66,6 +71,10 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional for backends holding no resources
         pass
 
+    def flush(self) -> None:  # noqa: B027 - optional: for backends that buffer writes in memory
+        """Write buffered changes out (an embedded store's memtables grow with every write until
+        flushed: ~1 KB per quad, so a long ingest flushes after each batch)."""
+
     def __enter__(self) -> Store:
         return self
 
@@ -73,18 +82,29 @@ class Store(ABC):
         self.close()
 
 
+# The standard SPARQL Update operations of a write, written once: the embedded store's `replace`
+# and every SPARQL server's (graph/dialects.py; a server that needs others overrides them there).
+def delete_ops(drop_graphs: Iterable[str], delete_subjects: Iterable[tuple[str, str]]) -> list[str]:
+    """Operations dropping whole graphs and every triple of (graph, subject)."""
+    return ([f"DROP SILENT GRAPH <{g}>" for g in drop_graphs]
+            + [f"DELETE WHERE {{ GRAPH <{g}> {{ <{s}> ?p ?o }} }}" for g, s in delete_subjects])
+
+
+def insert_ops(quads: Iterable[ox.Quad]) -> list[str]:
+    """One INSERT DATA for `quads` (none when empty), a block per graph: one operation, so a blank
+    node in two graphs stays one node (a blank node label may not span two operations of a request)."""
+    blocks: dict[str, list[str]] = {}
+    for q in quads:
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        blocks.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    body = " ".join(f"GRAPH <{g}> {{ {' '.join(ts)} }}" if g else " ".join(ts) for g, ts in blocks.items())
+    return [f"INSERT DATA {{ {body} }}"] if blocks else []
+
+
 def update_text(drop_graphs: Iterable[str], delete_subjects: Iterable[tuple[str, str]],
                 insert: Iterable[ox.Quad]) -> str:
     """One SPARQL Update request doing a `replace` (a request is one transaction)."""
-    ops = [f"DROP SILENT GRAPH <{g}>" for g in drop_graphs]
-    ops += [f"DELETE WHERE {{ GRAPH <{g}> {{ <{s}> ?p ?o }} }}" for g, s in delete_subjects]
-    by_graph: dict[str, list[str]] = {}
-    for q in insert:
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    if by_graph:
-        body = " ".join(f"GRAPH {g} {{ {' '.join(ts)} }}" for g, ts in by_graph.items())
-        ops.append(f"INSERT DATA {{ {body} }}")
-    return " ;\n".join(ops)
+    return " ;\n".join(delete_ops(drop_graphs, delete_subjects) + insert_ops(insert))
 
 
 BACKENDS = "a directory (embedded), oxigraph+http://HOST:PORT, virtuoso+http://HOST:PORT or sparql+https://.../query"

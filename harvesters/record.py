@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -20,6 +21,15 @@ class Record:
     problem: str | None = None      # the harvester could not read this record properly
     warnings: tuple[str, ...] = ()  # published anyway, but reported (e.g. LIDO schema errors)
     cursor: str | None = None       # where a resumed harvest starts to read this record again
+    # a deferred check whose findings become `warnings` (the LIDO XSD of a harvested record): the
+    # ingest runs it only for new or changed records (see Record.checked)
+    check: Callable[[], list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def checked(self) -> Record:
+        """Run the deferred check, once; after it the record can travel to a worker process."""
+        if self.check is not None:
+            self.warnings, self.check = self.warnings + tuple(self.check()), None
+        return self
 
     def content_hash(self, salt: str = "") -> str:
         """Stable hash of what the record says (plus the mapping/shapes fingerprint as salt)."""

@@ -49,11 +49,19 @@ class SchemaCheck:
         url = SCHEMAS.get(prefix)
         return cls(url, resources) if url else None
 
-    def errors(self, element: etree._Element, limit: int = 10) -> list[str]:
+    def errors(self, element: etree._Element, limit: int = 10, first_line: int = 1) -> list[str]:
+        """Schema errors naming their line; `first_line`: where the element starts in the
+        document the user knows (when it was parsed again on its own)."""
         if self.schema.validate(element):
             return []
         out = []
         for e in list(self.schema.error_log)[:limit]:
             message = e.message.replace("{" + LIDO_NS + "}", "lido:")
-            out.append(f"LIDO schema: line {e.line}: {message}")
+            out.append(f"LIDO schema: line {e.line + first_line - 1}: {message}")
         return out
+
+    def text_errors(self, xml: str, first_line: int = 1) -> list[str]:
+        """`errors` of a record kept as text (parsed again: a deferred check then holds one string,
+        not the parsed page it came from)."""
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        return self.errors(etree.fromstring(xml.encode(), parser), first_line=first_line)

@@ -270,3 +270,31 @@ def test_a_worker_process_gives_the_same_store_as_one_process(config, register, 
         finally:
             s.close()
     assert contents[0] == contents[1] and contents[0]
+
+
+def test_the_problem_log_lives_on_disk_and_follows_the_dataset(store, config, register):
+    """The dataset report reads the log from disk (a harvest of 100k records with warnings keeps
+    it out of memory); fixed records leave it, and a log written as JSON by an older version is
+    taken over."""
+    import json
+
+    from erfgoed.graph.report import ProblemLog, shacl_report, summary
+
+    run(store, config, register)
+    data_dir = config.resolve("data")
+    report = summary(ProblemLog(data_dir, "test"))
+    assert report["records_rejected"] == 2
+    assert {p["record"] for k in report["kinds"] if k["severity"] == "Violation"
+            for p in k["problems"]} == {"T.005", "T.006"}
+    assert "sh:conforms false" in shacl_report(ProblemLog(data_dir, "test"))
+    edit(register, "ca. 13", "13")  # T.006 is still rejected for its image, no longer for its height
+    run(store, config, register)
+    assert not any(p.field == "hoogte" for p in ProblemLog(data_dir, "test").get("T.006"))
+    assert ProblemLog(data_dir, "test").get("T.001") == []
+
+    legacy = data_dir / "reports" / "old.problems.json"
+    legacy.write_text(json.dumps({"X.1": [{"record": "X.1", "severity": "Warning",
+                                           "message_nl": "let op", "message_en": "mind"}]}), "utf-8")
+    old = ProblemLog(data_dir, "old")
+    assert [p.message_en for p in old.get("X.1")] == ["mind"] and not legacy.exists()
+    assert summary(old)["records_with_warnings"] == 1
