@@ -35,6 +35,7 @@ from pathlib import Path
 
 from fastapi import HTTPException, Request
 
+from erfgoed.api.state import shared
 from erfgoed.config import Config, check_dataset_id
 from erfgoed.errors import UserError
 
@@ -237,10 +238,7 @@ def _secret(data_dir: Path) -> bytes:
 # -- what routes ask ------------------------------------------------------------------------------
 def auth_of(request: Request) -> Auth:
     """The app's Auth, made on first use (so an app that is never asked writes no secret.key)."""
-    state = request.app.state
-    if getattr(state, "auth", None) is None:
-        state.auth = Auth(state.config)
-    return state.auth
+    return shared(request, "auth", lambda: Auth(request.app.state.config))
 
 
 def current_user(request: Request) -> User | None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from erfgoed.config import Config, DatasetConfig, check_dataset_id, load_config
 from erfgoed.errors import UserError
+
+if TYPE_CHECKING:
+    from erfgoed.graph.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = REPO / "examples" / "demo.toml"
@@ -28,6 +34,14 @@ def _open(config: Config):
     from erfgoed.graph.store import open_store
 
     return open_store(str(config.resolve(config["store.location"])), config)
+
+
+@contextmanager
+def _opened(config_path: str | None, store: str | None) -> Iterator[tuple[Config, Store]]:
+    """The config and its store, opened (and closed again): what most commands start with."""
+    config = _config(config_path, store)
+    with _open(config) as s:
+        yield config, s
 
 
 class _Group(click.Group):
@@ -231,8 +245,7 @@ def actors_group() -> None:
 @store_option
 def actors_resolve(config_path, store) -> None:
     """Cluster every actor of every dataset into canonical actors (<base>/graph/actors)."""
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         _resolve_actors(config, s)
 
 
@@ -288,8 +301,7 @@ def terms_import(file: Path, list_id: str, title, lang, kind, config_path, store
     The file is the list's whole content. A re-import keeps every concept's URI (found by its id,
     else by its label) and updates labels; a quality report (JSON) is written to <data_dir>/reports.
     """
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         _import_terms(config, s, file, list_id, title=title, lang=lang, kind=kind)
 
 
@@ -332,8 +344,7 @@ def terms_export(list_id: str, output: Path, config_path, store) -> None:
     if fmt not in FORMAT_NAMES:
         raise UserError(f"cannot tell the format from '{output.name}': use one of "
                         f"{', '.join('.' + f for f in FORMAT_NAMES)}.")
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         _known_list(s, config, list_id)
         output.write_bytes(export_list(s, Minter(config.base_uri), list_id, fmt))
     click.echo(f"list {list_id} written to {output} ({FORMAT_NAMES[fmt]}).")
@@ -343,8 +354,9 @@ def _known_list(store, config: Config, list_id: str) -> None:
     from erfgoed.graph.terms import lists
     from erfgoed.graph.uris import Minter
 
-    known = [x["id"] for x in lists.summaries(store, Minter(config.base_uri))]
-    if list_id not in known:
+    minter = Minter(config.base_uri)
+    if lists.summary(store, minter, list_id) is None:
+        known = [x["id"] for x in lists.summaries(store, minter)]
         raise UserError(f"no term list '{list_id}' (lists: {', '.join(known) or 'none yet'}).")
 
 
@@ -356,8 +368,7 @@ def terms_mirrors(config_path, store) -> None:
     the store, so matching and previews work offline. Running it again replaces what it loaded."""
     from erfgoed.graph.terms.network import load_mirrors
 
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         counts = load_mirrors(s, config)
     if not counts:
         click.echo("no mirror files configured (authorities.aat_mirror, authorities.geonames_mirror).")
@@ -381,8 +392,7 @@ def terms_align(list_id: str, sources, accept: bool, author: str, config_path, s
 
     from erfgoed.graph.terms.network import align_list
 
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         _known_list(s, config, list_id)
         found = align_list(s, config, list_id, sources=sources or None, accept=accept,
                            author=author or getpass.getuser())
@@ -410,8 +420,7 @@ def mappings_export(list_id: str, output: Path, config_path, store) -> None:
     from erfgoed.graph.terms.mapping_sets import export_sssom
     from erfgoed.graph.uris import Minter
 
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         _known_list(s, config, list_id)
         alignments = Alignments(s, Minter(config.base_uri))
         if output.suffix.lower() == ".ttl":
@@ -435,8 +444,7 @@ def mappings_import(file: Path, config_path, store) -> None:
     from erfgoed.graph.terms.mapping_sets import import_sssom
     from erfgoed.graph.uris import Minter
 
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         result = import_sssom(Alignments(s, Minter(config.base_uri)), file)
     click.echo(f"{file.name}: {result.rows} rows, {len(result.stored)} new decisions stored "
                f"({result.rows - len(result.stored)} already known).")
@@ -465,15 +473,14 @@ def export_europeana(dataset_id: str, output: Path, config_path, store) -> None:
     from erfgoed.graph.edm import EdmBuilder
     from erfgoed.graph.edm_export import check_allowed, write_zip
 
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (config, s):
         check_allowed(s, config, dataset_id)
         builder = EdmBuilder(s, config, dataset_id)
-        total = len(builder.published_ids())
+        ids = builder.published_ids()  # read once: the bar's length and the export's list
         tmp = output.with_name(output.name + ".part")
-        with tmp.open("wb") as fh, click.progressbar(length=total or 1, label=f"{dataset_id}: EDM",
+        with tmp.open("wb") as fh, click.progressbar(length=len(ids) or 1, label=f"{dataset_id}: EDM",
                                                      show_pos=True, file=sys.stderr) as bar:
-            result = write_zip(builder, fh, progress=bar.update)
+            result = write_zip(builder, fh, ids=ids, progress=bar.update)
         tmp.replace(output)
     report = output.with_name(output.stem + ".report.json")
     report.write_text(json.dumps(result.report(), ensure_ascii=False, indent=1), "utf-8")
@@ -494,8 +501,7 @@ def store_group() -> None:
 @store_option
 def store_dump(file: Path, config_path, store) -> None:
     """Write every quad of the store to FILE (N-Quads)."""
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (_, s):
         n = s.dump(file)
     click.echo(f"{n} quads written to {file}")
 
@@ -506,8 +512,7 @@ def store_dump(file: Path, config_path, store) -> None:
 @store_option
 def store_restore(file: Path, config_path, store) -> None:
     """Load an N-Quads dump FILE into the store."""
-    config = _config(config_path, store)
-    with _open(config) as s:
+    with _opened(config_path, store) as (_, s):
         s.restore(file)
         click.echo(f"restored {file}; the store now holds {s.count()} quads")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
-from erfgoed.graph.publication import EUROPEANA, refusal
+from erfgoed.graph.publication import EUROPEANA, Reason, refused
 
 router = APIRouter()
 
@@ -24,9 +24,9 @@ def europeana_zip(dataset_id: str, request: Request) -> StreamingResponse:
     from erfgoed.graph.edm_export import stream_zip
 
     state = request.app.state
-    why = refusal(state.store, state.config.base_uri, dataset_id, EUROPEANA)
+    why = refused(state.store, state.config.base_uri, dataset_id, EUROPEANA)
     if why:
-        raise HTTPException(404 if why.startswith("there is no dataset") else 403, why)
+        raise HTTPException(404 if why.reason is Reason.NO_DATASET else 403, why.message)
     builder = EdmBuilder(state.store, state.config, dataset_id)
     return StreamingResponse(
         stream_zip(builder),

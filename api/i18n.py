@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from erfgoed.api.negotiation import ranked
+
 LANGS = ("nl", "en")
 COOKIE = "lang"
 
@@ -268,6 +270,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "actors.works": ("Werken in alle collecties", "Works in every collection"),
     "actors.role": ("Rol", "Role"), "actors.object": ("Object", "Object"), "actors.as": ("Als", "As"),
     "actors.productions": ("Producties", "Productions"),
+    "actors.merged": ("Automatisch samengevoegd omdat", "Merged automatically because"),
     "actors.decisions": ("Beslissingen", "Decisions"), "actors.who": ("Wie", "Who"),
     "actors.when": ("Wanneer", "When"),
     "actors.kind.merge": ("samengevoegd", "merged"), "actors.kind.apart": ("apart gehouden", "kept apart"),
@@ -279,17 +282,10 @@ def language(request: Request) -> str:
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGS:
         return chosen
-    best, best_q = "nl", -1.0
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, _, params = part.strip().partition(";")
-        code = tag.strip().lower().split("-")[0]
-        try:
-            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
-        except ValueError:
-            q = 0.0
-        if code in LANGS and q > best_q:
-            best, best_q = code, q
-    return best
+    for tag, q in ranked(request.headers.get("accept-language", "")):
+        if q > 0 and tag.split("-")[0] in LANGS:
+            return tag.split("-")[0]
+    return "nl"
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from erfgoed.api.linked_data import CONTEXT
 from erfgoed.api.negotiation import negotiate_rdf, not_acceptable, rdf_body, respond
 from erfgoed.graph import ldes_out
-from erfgoed.graph.publication import PUBLIC, refusal
+from erfgoed.graph.publication import PUBLIC, Reason, refused
 from erfgoed.graph.uris import Minter
 
 router = APIRouter()
@@ -24,9 +24,9 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 def _check(request: Request, dataset: str) -> Minter:
     state = request.app.state
-    why = refusal(state.store, state.config.base_uri, dataset, PUBLIC)
+    why = refused(state.store, state.config.base_uri, dataset, PUBLIC)
     if why:
-        raise HTTPException(404 if why.startswith("there is no dataset") else 403, why)
+        raise HTTPException(404 if why.reason is Reason.NO_DATASET else 403, why.message)
     return Minter(state.config.base_uri)
 
 

@@ -22,6 +22,20 @@ SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "r
 OFFERED = "text/html, text/turtle, application/ld+json, application/rdf+xml, application/n-triples"
 
 
+def ranked(header: str) -> list[tuple[str, float]]:
+    """(value, q) of an Accept or Accept-Language header, lowercased, best first: by q-value, then
+    in the order given. A q that is not a plain number is ignored (counts as 1). The one parser of
+    such headers (also api/sparql.py, api/i18n.py)."""
+    prefs = []
+    for i, part in enumerate(header.split(",")):
+        value, *opts = [p.strip().lower() for p in part.split(";")]
+        q = next((float(o[2:]) for o in opts if o.startswith("q=") and o[2:].replace(".", "", 1).isdigit()),
+                 1.0)
+        if value:
+            prefs.append((-q, i, value))
+    return [(value, -q) for q, _, value in sorted(prefs)]
+
+
 def negotiate(request: Request, suffix: str | None = None) -> str | None:
     """'html' or a key of RDF_FORMATS, from ?format=, a path suffix (SUFFIXES) or Accept by
     q-value; None: nothing fits."""
@@ -31,16 +45,10 @@ def negotiate(request: Request, suffix: str | None = None) -> str | None:
         return name if name == "html" or name in RDF_FORMATS else None
     if suffix:
         return SUFFIXES[suffix]
-    prefs = []
-    for i, part in enumerate(request.headers.get("accept", "").split(",")):
-        media, *opts = [p.strip().lower() for p in part.split(";")]
-        q = next((float(o[2:]) for o in opts if o.startswith("q=") and o[2:].replace(".", "", 1).isdigit()),
-                 1.0)
-        if media and q > 0:
-            prefs.append((-q, i, media))
+    prefs = [media for media, q in ranked(request.headers.get("accept", "")) if q > 0]
     if not prefs:
         return "turtle"
-    for _, _, media in sorted(prefs):
+    for media in prefs:
         if media in HTML_TYPES:
             return "html"
         if ALIASES.get(media) in RDF_FORMATS:

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from erfgoed.api.render import render
+from erfgoed.api.state import shared
 from erfgoed.graph.terms.network import Source, TermNetwork
 from erfgoed.harvesters.authorities import KINDS, Entry
 
@@ -45,9 +46,7 @@ CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
 
 def network(request: Request) -> TermNetwork:
     state = request.app.state
-    if getattr(state, "network", None) is None:
-        state.network = TermNetwork(state.store, state.config)
-    return state.network
+    return shared(request, "network", lambda: TermNetwork(state.store, state.config))
 
 
 def _service(request: Request, source_id: str) -> tuple[TermNetwork, Source | None]:

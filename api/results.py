@@ -12,8 +12,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from erfgoed.graph.namespaces import PREFIXES
+
+XSD_STRING = PREFIXES["xsd"] + "string"
+RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
 TABLE_TYPES = {
     "json": "application/sparql-results+json",

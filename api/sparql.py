@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from erfgoed.api.negotiation import ranked
 from erfgoed.api.results import ALIASES, GRAPH_TYPES, TABLE_TYPES, write_boolean, write_graph, write_table
 from erfgoed.api.sparql_workers import QueryTimeout as WorkerTimeout
 from erfgoed.api.sparql_workers import QueryWorkers, WorkersBusy
@@ -43,20 +44,8 @@ def _wanted(request: Request, params: dict) -> list[str]:
     known = [ALIASES[v] for v in explicit if v in ALIASES]
     if known:
         return known
-    prefs = []
-    for i, part in enumerate(request.headers.get("accept", "").split(",")):
-        media, *opts = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for o in opts:
-            if o.startswith("q="):
-                try:
-                    q = float(o[2:])
-                except ValueError:
-                    q = 0.0
-        if media:
-            prefs.append((-q, i, media.lower()))
     return [ALIASES.get(m, "*" if m in ("*/*", "application/*", "text/*") else m)
-            for _, _, m in sorted(prefs)]
+            for m, _ in ranked(request.headers.get("accept", ""))]
 
 
 def _choose(wanted: list[str], options: dict, default: str) -> str | None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from erfgoed.api import auth
+from erfgoed.api.state import shared
 from erfgoed.api.submissions import Job, Submissions
 from erfgoed.api.ui import page
 from erfgoed.api.uploads import receive
@@ -19,9 +20,7 @@ router = APIRouter(tags=["submissions"])
 
 def submissions(request: Request) -> Submissions:
     state = request.app.state
-    if getattr(state, "submissions", None) is None:
-        state.submissions = Submissions(state.store, state.config)
-    return state.submissions
+    return shared(request, "submissions", lambda: Submissions(state.store, state.config))
 
 
 def _allowed(request: Request, dataset_id: str, *, browser: bool = False) -> auth.User:

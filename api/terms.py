@@ -33,10 +33,10 @@ def _minter(request: Request) -> Minter:
 
 
 def _known(request: Request, list_id: str) -> dict:
-    for summary in lists.summaries(request.app.state.store, _minter(request)):
-        if summary["id"] == list_id:
-            return summary
-    raise HTTPException(404, f"no term list '{list_id}'")
+    summary = lists.summary(request.app.state.store, _minter(request), list_id)
+    if summary is None:
+        raise HTTPException(404, f"no term list '{list_id}'")
+    return summary
 
 
 @router.get("/terms", summary="All term lists: id, title, size")

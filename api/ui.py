@@ -173,7 +173,7 @@ def concept(request: Request, uri: str) -> HTMLResponse:
     if entry is None or not entry.source.startswith("list:"):
         raise HTTPException(404, f"no concept {uri} in the network's term lists")
     list_id = entry.source[5:]
-    summary = next((s for s in lists.summaries(net.store, net.minter) if s["id"] == list_id), None)
+    summary = lists.summary(net.store, net.minter, list_id)
     narrower = lists.neighbours(net.store, net.minter, list_id, uri, SKOS + "broader", inverse=True)
     history = sorted(alignments(request).history(uri), key=lambda d: d.sort_key(), reverse=True)
     mappings = [{"d": d, "who": ", ".join(who(a) for a in d.authors),

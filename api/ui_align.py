@@ -28,10 +28,10 @@ MESSAGES = {"decided": "queue.decided", "undone": "queue.undone", "nothing": "qu
 
 def _list(request: Request, list_id: str) -> dict:
     net = network(request)
-    for s in lists.summaries(net.store, net.minter):
-        if s["id"] == list_id:
-            return s
-    raise HTTPException(404, f"no term list '{list_id}'")
+    summary = lists.summary(net.store, net.minter, list_id)
+    if summary is None:
+        raise HTTPException(404, f"no term list '{list_id}'")
+    return summary
 
 
 def _queue(request: Request, list_id: str) -> Queue:

@@ -11,7 +11,9 @@ import re
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from erfgoed.graph.namespaces import PREFIXES
+
+XSD = PREFIXES["xsd"]
 _DATE = r"-?\d{4,}-\d{2}-\d{2}"
 _ZONE = r"(Z|[+-]\d{2}:\d{2})?"
 LEXICAL: dict[str, re.Pattern[str]] = {XSD + name: re.compile(pattern + r"\Z") for name, pattern in {

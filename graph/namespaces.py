@@ -69,6 +69,7 @@ AS = _NS(PREFIXES["as"])
 FOAF = _NS(PREFIXES["foaf"])
 
 EDTF_DATATYPE = ox.NamedNode("http://id.loc.gov/datatypes/edtf/EDTF")
+RDF_TYPE = PREFIXES["rdf"] + "type"  # the IRI as text, to compare with a term's .value (RDF.type: the node)
 
 
 def sparql_prologue(*names: str) -> str:

@@ -13,11 +13,12 @@ a dataset loaded before policies existed, which stays public as it was).
 from __future__ import annotations
 
 import re
-from typing import Any
+from enum import Enum
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-from erfgoed.graph.namespaces import DCTERMS, ERF, sparql_prologue
+from erfgoed.graph.namespaces import DCTERMS, ERF, XSD, sparql_prologue
 from erfgoed.graph.store import Store
 from erfgoed.graph.uris import Minter
 
@@ -33,7 +34,7 @@ def policy_quads(
         ox.Quad(
             d,
             ERF.publicationPolicy,
-            ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+            ox.Literal("true", datatype=XSD.boolean),
             meta,
         )
     ]
@@ -85,19 +86,37 @@ def may_publish(store: Store, config_or_base: Any, dataset: str, target: str) ->
     return bool(entry) and target in entry["targets"]
 
 
-def refusal(store: Store, base: str, dataset: str, target: str) -> str | None:
-    """Why `dataset` may not go to `target`, in a sentence; None when it may."""
+class Reason(Enum):
+    """Why a dataset may not go somewhere: what callers branch on (HTTP 404 vs 403, ...)."""
+
+    NO_DATASET = "no-dataset"
+    NOT_ALLOWED = "not-allowed"
+
+
+class Refusal(NamedTuple):
+    reason: Reason
+    message: str  # a sentence for the user
+
+
+def refused(store: Store, base: str, dataset: str, target: str) -> Refusal | None:
+    """Why `dataset` may not go to `target`; None when it may."""
     entry = policies(store, Minter(base)).get(dataset)
     if entry is None:
-        return f"there is no dataset '{dataset}' in the store."
+        return Refusal(Reason.NO_DATASET, f"there is no dataset '{dataset}' in the store.")
     if target in entry["targets"]:
         return None
     allowed = ", ".join(sorted(entry["targets"])) or "nowhere"
-    return (
+    return Refusal(Reason.NOT_ALLOWED, (
         f"the licence of dataset '{dataset}' does not allow '{target}' (it may go to: {allowed}). "
         f'The institution allows it with publish = [..., "{target}"] under [datasets.{dataset}] '
         "in the configuration, then ingests again."
-    )
+    ))
+
+
+def refusal(store: Store, base: str, dataset: str, target: str) -> str | None:
+    """Why `dataset` may not go to `target`, in a sentence; None when it may."""
+    found = refused(store, base, dataset, target)
+    return found.message if found else None
 
 
 def hidden_graph_prefixes(store: Store, minter: Minter, known: dict[str, dict] | None = None) -> list[str]:

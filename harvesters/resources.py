@@ -23,9 +23,10 @@ class Resources:
         self.cache_dir, self._fetch = cache_dir, fetch
 
     @classmethod
-    def from_config(cls, config) -> Resources:
+    def from_config(cls, config, fetch=None) -> Resources:
+        """The local map and cache folder the config names; `fetch`: what reads the web (None: a Fetcher)."""
         local = {url: config.resolve(path) for url, path in config["resources.local"].items()}
-        return cls(local, config.resolve(config["site.data_dir"]) / "cache")
+        return cls(local, config.resolve(config["site.data_dir"]) / "cache", fetch)
 
     def local_path(self, url: str) -> Path | None:
         for prefix, path in self.local.items():

@@ -86,3 +86,30 @@ def test_plain_errors(tmp_path):
     assert r.exit_code == 2 and ".ttl" in r.output
     r = runner.invoke(main, ["terms", "mirrors", "--config", str(cfg)])
     assert r.exit_code == 0 and "no mirror files configured" in r.output
+
+
+ENTITY_BOMB = """<!DOCTYPE rdf:RDF [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:skos="http://www.w3.org/2004/02/skos/core#">
+ <skos:Concept rdf:about="http://example.org/term/1"><skos:prefLabel xml:lang="nl">&lol2;</skos:prefLabel>
+ </skos:Concept>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("before", ["", "<!--" + "x" * 70_000 + "-->\n"], ids=["at-start", "after-70kB"])
+def test_a_skos_file_declaring_entities_is_refused_plainly(tmp_path, before):
+    cfg = config(tmp_path, None)
+    bomb = tmp_path / "thesaurus.rdf"
+    bomb.write_text('<?xml version="1.0"?>\n' + before + ENTITY_BOMB, "utf-8")
+    r = CliRunner().invoke(main, ["terms", "import", str(bomb), "--list", "bom", "--config", str(cfg)])
+    assert r.exit_code == 2, r.output
+    assert str(bomb) in r.output and "DOCTYPE" in r.output and "for safety" in r.output
+    assert "not valid" not in r.output
+    r = CliRunner().invoke(main, ["terms", "export", "bom", "-o", str(tmp_path / "x.ttl"),
+                                  "--config", str(cfg)])
+    assert "no term list 'bom'" in r.output  # nothing was imported

@@ -17,14 +17,13 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from erfgoed.graph.namespaces import PREFIXES
+from erfgoed.graph.namespaces import PREFIXES, RDF_TYPE
 from erfgoed.graph.terms.columns import MATCH_PREDICATES, ROLES
 from erfgoed.graph.terms.lists import label_key, list_triples, pref_labels
 from erfgoed.graph.terms.spreadsheet import INJECTION, LABEL_PREDICATES
 from erfgoed.graph.uris import Minter
 
 SKOS, SCHEMA, WGS84 = PREFIXES["skos"], PREFIXES["schema"], PREFIXES["wgs84"]
-RDF_TYPE = PREFIXES["rdf"] + "type"
 MEDIA_TYPES = {"ttl": "text/turtle", "rdf": "application/rdf+xml", "jsonld": "application/ld+json",
                "nt": "application/n-triples", "csv": "text/csv"}
 FORMAT_NAMES = {"ttl": "Turtle", "rdf": "RDF/XML", "jsonld": "JSON-LD", "nt": "N-Triples", "csv": "CSV"}

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from erfgoed.config import Config
 from erfgoed.errors import InputError, UserError
-from erfgoed.graph.namespaces import PREFIXES
+from erfgoed.graph.namespaces import PREFIXES, RDF
 from erfgoed.graph.terms import quality
 from erfgoed.graph.terms.lists import check_list_id, stored_list
 from erfgoed.graph.terms.skosfile import FORMATS, no_web, read_skos
@@ -37,7 +37,6 @@ from erfgoed.harvesters.authorities.base import KINDS
 from erfgoed.harvesters.resources import Resources
 
 SKOS, DCT, ERF, VOID, XSD, SCHEMA = (PREFIXES[p] for p in ("skos", "dcterms", "erf", "void", "xsd", "schema"))
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 KIND_TYPES = {"person": SCHEMA + "Person", "organisation": SCHEMA + "Organization",
               "place": SCHEMA + "Place"}
 SPREADSHEETS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -59,12 +58,6 @@ class ImportResult:
                 f"{self.unchanged} unchanged), {len(self.report.findings)} quality findings")
 
 
-def offline_resources(config: Config) -> Resources:
-    """JSON-LD contexts from the local map or the cache only: importing never goes to the web."""
-    local = {url: config.resolve(path) for url, path in config["resources.local"].items()}
-    return Resources(local, config.resolve(config["site.data_dir"]) / "cache", fetch=no_web)
-
-
 def import_list(store, config: Config, path: Path, list_id: str, *, title: str | None = None,
                 lang: str = "nl", kind: str | None = None,
                 progress: Callable[[int], None] | None = None) -> ImportResult:
@@ -80,8 +73,9 @@ def import_list(store, config: Config, path: Path, list_id: str, *, title: str |
     if suffix in SPREADSHEETS:
         parsed = read_spreadsheet(path, list_id, minter, stored, lang=lang, progress=progress)
     elif suffix in FORMATS:
-        parsed = read_skos(path, list_id, minter, stored, resources=offline_resources(config),
-                           lang=lang)
+        # JSON-LD contexts from the local map or the cache only: importing never goes to the web
+        parsed = read_skos(path, list_id, minter, stored, lang=lang,
+                           resources=Resources.from_config(config, fetch=no_web))
     else:
         raise InputError(f"unknown file type '{suffix}': a term list is a spreadsheet "
                          f"({', '.join(SPREADSHEETS)}) or SKOS ({', '.join(sorted(FORMATS))})",
@@ -93,7 +87,7 @@ def import_list(store, config: Config, path: Path, list_id: str, *, title: str |
         c = ox.NamedNode(uri)
         triples.append(ox.Triple(c, ox.NamedNode(SKOS + "inScheme"), scheme))
         if kind in KIND_TYPES:
-            triples.append(ox.Triple(c, RDF_TYPE, ox.NamedNode(KIND_TYPES[kind])))
+            triples.append(ox.Triple(c, RDF.type, ox.NamedNode(KIND_TYPES[kind])))
     triples = list(dict.fromkeys(triples))
 
     new, changed, unchanged = _compare(triples, parsed.concepts, stored.concepts)
@@ -133,7 +127,7 @@ def _scheme_triples(scheme: ox.NamedNode, list_id: str, title: ox.Literal, modif
     has_broader = {t.subject.value for t in triples
                    if t.predicate.value == SKOS + "broader" and t.object.value in inside}
     out = [
-        ox.Triple(scheme, RDF_TYPE, ox.NamedNode(SKOS + "ConceptScheme")),
+        ox.Triple(scheme, RDF.type, ox.NamedNode(SKOS + "ConceptScheme")),
         ox.Triple(scheme, ox.NamedNode(DCT + "identifier"), ox.Literal(list_id)),
         ox.Triple(scheme, ox.NamedNode(DCT + "title"), title),
         ox.Triple(scheme, ox.NamedNode(DCT + "modified"), modified),

@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from erfgoed.errors import UserError
-from erfgoed.graph.namespaces import PREFIXES
+from erfgoed.graph.namespaces import PREFIXES, RDF_TYPE
 from erfgoed.graph.uris import Minter
 
 SKOS, DCT, ERF, VOID = (PREFIXES[p] for p in ("skos", "dcterms", "erf", "void"))
-RDF_TYPE = PREFIXES["rdf"] + "type"
 CONCEPT = SKOS + "Concept"
+LIST_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 def check_list_id(list_id: str) -> str:
     """List ids appear in URIs and graph names: lowercase letters, digits and hyphens."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", list_id or ""):
+    if not LIST_ID.fullmatch(list_id or ""):
         raise UserError(f"list id '{list_id}' must be lowercase letters, digits and hyphens "
                         "(it becomes part of the URI of the list and of every concept in it).")
     return list_id
@@ -78,15 +78,18 @@ def stored_list(store, minter: Minter, list_id: str) -> StoredList:
     return out
 
 
-def summaries(store, minter: Minter) -> list[dict]:
-    """Every term list: id, URI, title, size, kind, last change."""
+def summaries(store, minter: Minter, *, only: str | None = None) -> list[dict]:
+    """Every term list (or the list `only`): id, URI, title, size, kind, last change. A list is the
+    skos:ConceptScheme at `Minter.term_list(id)` in its graph (a SKOS file's own scheme beside it is not)."""
     prefix = minter.terms_graph("")
+    graphs = (f"VALUES ?g {{ <{minter.terms_graph(only)}> }}" if only is not None
+              else f'FILTER(STRSTARTS(STR(?g), "{prefix}"))')
     q = f"""PREFIX skos: <{SKOS}> PREFIX dcterms: <{DCT}> PREFIX void: <{VOID}> PREFIX erf: <{ERF}>
-    SELECT ?g ?s ?title ?size ?kind ?modified WHERE {{ GRAPH ?g {{ ?s a skos:ConceptScheme ;
-        dcterms:identifier ?id . OPTIONAL {{ ?s dcterms:title ?title }}
+    SELECT ?g ?s ?title ?size ?kind ?modified WHERE {{ GRAPH ?g {{ ?s a skos:ConceptScheme .
+        OPTIONAL {{ ?s dcterms:title ?title }}
         OPTIONAL {{ ?s void:entities ?size }} OPTIONAL {{ ?s erf:kind ?kind }}
         OPTIONAL {{ ?s dcterms:modified ?modified }} }}
-      FILTER(STRSTARTS(STR(?g), "{prefix}")) }}"""
+      {graphs} }}"""
     out: dict[str, dict] = {}
     for row in store.query(q, union=False):
         list_id = row["g"].value[len(prefix):]
@@ -100,6 +103,14 @@ def summaries(store, minter: Minter) -> list[dict]:
             "modified": row["modified"].value if row["modified"] else None,
         }
     return [out[k] for k in sorted(out)]
+
+
+def summary(store, minter: Minter, list_id: str) -> dict | None:
+    """One term list's summary (as in `summaries`), or None when there is no such list."""
+    if not LIST_ID.fullmatch(list_id or ""):  # no such list, and kept out of the query text
+        return None
+    found = summaries(store, minter, only=list_id)
+    return found[0] if found else None
 
 
 def list_triples(store, minter: Minter, list_id: str) -> list[ox.Triple]:

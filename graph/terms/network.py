@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from erfgoed.config import Config
 from erfgoed.graph.store import Store
+from erfgoed.graph.terms import lists
 from erfgoed.graph.terms.index import LabelIndex, index_from_store, network_graphs
 from erfgoed.graph.terms.matcher import Candidate, Matcher, MatchResult
 from erfgoed.graph.uris import Minter
-from erfgoed.harvesters.authorities import AUTHORITIES, Entry, authority
+from erfgoed.harvesters.authorities import AUTHORITIES, KINDS, Entry, authority
 from erfgoed.harvesters.authorities.descriptor import load_descriptor
 
 
@@ -76,27 +77,17 @@ class TermNetwork:
                     self._index.add(e)
 
     # -- sources ------------------------------------------------------------------------------
+    # A list's size is the count its import stored (void:entities): asking for the sources, as
+    # every reconciliation request does, never counts a list's concepts again.
     def sources(self) -> list[Source]:
-        out = []
-        for name in AUTHORITIES:
-            d = load_descriptor(name)
-            out.append(Source(name, d.title, name, tuple(d.kinds)))
-        rows = self.store.query(
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-            "PREFIX dcterms: <http://purl.org/dc/terms/> "
-            "SELECT ?g ?title (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a skos:ConceptScheme "
-            "OPTIONAL { ?s dcterms:title ?title } OPTIONAL { ?c skos:inScheme ?s } } "
-            f'FILTER(STRSTARTS(STR(?g), "{self.minter.base}/graph/terms/")) }} GROUP BY ?g ?title '
-            "ORDER BY ?g", union=False)
-        for r in rows:
-            list_id = r["g"].value.rsplit("/", 1)[-1]
-            title = r["title"].value if r["title"] is not None else list_id
-            out.append(Source(list_id, title, f"list:{list_id}", ("concept", "person", "organisation",
-                                                                 "place"), int(r["n"].value)))
-        return out
+        out = [_authority_source(name) for name in AUTHORITIES]
+        return out + [_list_source(s) for s in lists.summaries(self.store, self.minter)]
 
     def source(self, source_id: str) -> Source | None:
-        return next((s for s in self.sources() if s.id == source_id), None)
+        if source_id in AUTHORITIES:
+            return _authority_source(source_id)
+        found = lists.summary(self.store, self.minter, source_id)
+        return _list_source(found) if found else None
 
     # -- matching -----------------------------------------------------------------------------
     def _adapter(self, name: str):
@@ -158,6 +149,16 @@ class TermNetwork:
         return None
 
 
+def _authority_source(name: str) -> Source:
+    d = load_descriptor(name)
+    return Source(name, d.title, name, tuple(d.kinds))
+
+
+def _list_source(summary: dict) -> Source:
+    """A term list as a source (lists.summaries' entry); a list may hold any kind of thing."""
+    return Source(summary["id"], summary["title"], f"list:{summary['id']}", KINDS, summary["size"])
+
+
 def load_mirrors(store: Store, config: Config, batch: int = 5000) -> dict[str, int]:
     """The configured mirror files into the authorities' cache graphs; a record already there is
     replaced (one transaction per batch), so loading a newer mirror file updates it."""
@@ -189,7 +190,6 @@ def align_list(store: Store, config: Config, list_id: str, *, sources: Sequence[
                accept: bool = False, author: str = "") -> AlignSummary:
     """Candidates for every concept of a list that has no mapping yet (rejected targets left out);
     with `accept`, the unambiguous ones become exactMatch mappings (justification: lexical)."""
-    from erfgoed.graph.terms import lists
     from erfgoed.graph.terms.alignments import Alignments
 
     net, minter = TermNetwork(store, config), Minter(config.base_uri)

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from erfgoed.errors import InputError, UserError
 from erfgoed.graph.literals import first_ill_typed
-from erfgoed.graph.namespaces import PREFIXES
+from erfgoed.graph.namespaces import PREFIXES, RDF_TYPE
 from erfgoed.graph.terms.columns import canonical_uri
 from erfgoed.graph.terms.identity import Candidate, Identities, Parsed
 from erfgoed.graph.terms.lists import StoredList
@@ -35,7 +35,6 @@ from erfgoed.graph.uris import Minter
 from erfgoed.harvesters.resources import Resources
 
 SKOS, DCT, PROV, OWL, ERF, RDFS = (PREFIXES[p] for p in ("skos", "dcterms", "prov", "owl", "erf", "rdfs"))
-RDF_TYPE = PREFIXES["rdf"] + "type"
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".rdf": ox.RdfFormat.RDF_XML,
            ".xml": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD,
            ".json": ox.RdfFormat.JSON_LD, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
@@ -54,6 +53,10 @@ def parse_rdf(path: Path, resources: Resources) -> list[ox.Triple]:
     if fmt is None:
         raise InputError(f"unknown file type '{path.suffix}' (SKOS: {', '.join(sorted(FORMATS))})",
                          file=str(path))
+    if fmt == ox.RdfFormat.RDF_XML:
+        from erfgoed.harvesters.files import refuse_doctype
+
+        refuse_doctype(path)  # pyoxigraph would expand a billion-laughs entity to gigabytes
     try:
         data = path.read_bytes()
         if fmt == ox.RdfFormat.JSON_LD:

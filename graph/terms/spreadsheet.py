@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from erfgoed.errors import InputError
-from erfgoed.graph.namespaces import PREFIXES
+from erfgoed.graph.namespaces import PREFIXES, RDF
 from erfgoed.graph.terms import columns as cols
 from erfgoed.graph.terms.identity import Candidate, Identities, Parsed
 from erfgoed.graph.terms.lists import StoredList, label_key
@@ -23,7 +23,6 @@ from erfgoed.graph.uris import Minter
 from erfgoed.harvesters.tabular import Table
 
 SKOS, SCHEMA, WGS84, XSD = (PREFIXES[p] for p in ("skos", "schema", "wgs84", "xsd"))
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 LABEL_PREDICATES = {"pref": "prefLabel", "alt": "altLabel", "hidden": "hiddenLabel",
                     "note": "scopeNote", "definition": "definition"}
 SINGLE = ("uri", "id", "lang", "birth", "death", "lat", "long", "country")
@@ -181,7 +180,7 @@ def _row_triples(c: ox.NamedNode, row: dict, refs: dict[str, list[str]], line: i
         findings.append(Finding(check, "Warning", nl, en, concept=c.value, value=value, line=line,
                                 label=row["pref"][0][0]))
 
-    out = [ox.Triple(c, RDF_TYPE, ox.NamedNode(SKOS + "Concept"))]
+    out = [ox.Triple(c, RDF.type, ox.NamedNode(SKOS + "Concept"))]
     for role, name in LABEL_PREDICATES.items():
         for text, language in row.get(role, []):
             out.append(ox.Triple(c, ox.NamedNode(SKOS + name),
