@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import requests
 
 from erfgoed.errors import UserError
-from erfgoed.graph.dialects import GenericSparql
+from erfgoed.graph.dialects import GenericSparql, has_blank_node
 from erfgoed.graph.store import QueryResult, Store
 
 
@@ -236,16 +236,22 @@ class RemoteStore(Store):
 
 
 def _batches(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
-    """Batches of about `size` quads, cut only where the graph changes (so a graph's blank nodes
-    stay one node: each request scopes its own); a graph larger than `size` is a batch of its own."""
+    """Batches of about `size` quads. A blank node must stay within one request (each request
+    scopes its own labels), so a batch is cut where the graph changes, or inside a graph larger
+    than `size` (the meta graph of a big store) only while that graph has had no blank node."""
     batch: list[ox.Quad] = []
     current: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None
+    blank = False  # the current graph has shown a blank node: no cut until it ends
     for q in quads:
         if q.graph_name != current:
+            current, blank = q.graph_name, False
             if len(batch) >= size:
                 yield batch
                 batch = []
-            current = q.graph_name
+        elif len(batch) >= size and not blank:
+            yield batch
+            batch = []
+        blank = blank or has_blank_node(q)
         batch.append(q)
     if batch:
         yield batch
