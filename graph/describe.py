@@ -120,7 +120,7 @@ def describe(store: Store, config: Config, uri: str) -> Description:
 
 
 def _removed(store: Store, minter: Minter, dataset: str, local_id: str) -> bool:
-    state = meta.record_index(store, minter, dataset).get(local_id)
+    state = meta.record_states(store, minter, dataset, [local_id]).get(local_id)
     return bool(state and state.status == meta.REMOVED)
 
 
