@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from erfgoed.errors import UserError
 from erfgoed.graph.validation import Problem
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -46,15 +47,24 @@ class ProblemLog:
     def _open(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")  # the dataset page reads while a harvest writes
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
+            try:
+                db = sqlite3.connect(self.path, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")  # the dataset page reads while a harvest writes
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(_SCHEMA)
+            except sqlite3.DatabaseError as exc:
+                raise UserError(f"{self.path}: the problem log cannot be read ({exc}); move it aside "
+                                "and run the dataset again with --full to rebuild it.") from None
             self._db = db
             if self._legacy.exists():
-                raw = json.loads(self._legacy.read_text("utf-8"))
-                for key, problems in raw.items():
-                    self.set(key, [Problem(**p) for p in problems])
+                try:
+                    raw = json.loads(self._legacy.read_text("utf-8"))
+                    rows = {key: [Problem(**p) for p in problems] for key, problems in raw.items()}
+                except (ValueError, TypeError, AttributeError) as exc:
+                    raise UserError(f"{self._legacy}: the old problem log is not readable ({exc}); "
+                                    "move it aside to start a new log.") from None
+                for key, problems in rows.items():
+                    self.set(key, problems)
                 self.save()
                 os.unlink(self._legacy)
         return self._db

@@ -298,3 +298,18 @@ def test_the_problem_log_lives_on_disk_and_follows_the_dataset(store, config, re
     old = ProblemLog(data_dir, "old")
     assert [p.message_en for p in old.get("X.1")] == ["mind"] and not legacy.exists()
     assert summary(old)["records_with_warnings"] == 1
+
+
+def test_an_unreadable_problem_log_is_named_and_left_in_place(tmp_path):
+    from erfgoed.errors import UserError
+    from erfgoed.graph.report import ProblemLog
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.problems.sqlite").write_bytes(b"this is not a database file" * 100)
+    (reports / "b.problems.json").write_text('{"X.1": [{"record": ', "utf-8")
+    with pytest.raises(UserError, match=r"a\.problems\.sqlite: the problem log cannot be read"):
+        ProblemLog(tmp_path, "a")
+    with pytest.raises(UserError, match=r"b\.problems\.json: the old problem log is not readable"):
+        ProblemLog(tmp_path, "b")
+    assert (reports / "b.problems.json").exists()  # nothing taken over, nothing lost
