@@ -23,21 +23,12 @@ from erfgoed.graph.actors.visibility import actor_graphs
 from erfgoed.graph.store import open_store
 from erfgoed.graph.uris import Minter
 
-from .conftest import FIXTURES, write_harvest_config
+from .conftest import write_harvest_config
+from .test_actors_store import ACTOR, BASE, DATA, LOADS  # the same five sources
 from .ui_site import login
 
-DATA = FIXTURES / "actor-databank"
-BASE = "http://kg.example.org"
-ACTOR = f"{BASE}/id/actor/"
 SECRET = ACTOR + "museum-b/rubens-peter-paul"  # Rubens as the hidden dataset writes him
 SECRET_ONLY = ACTOR + "museum-b/jan-brueghel"  # an actor only the hidden dataset knows
-LOADS = [
-    ("register-a.csv", "museum-a", "museum-register"),
-    ("register-b.csv", "museum-b", "museum-register"),
-    ("actors.csv", "actoren", "actor-register"),
-    ("events-a.json", "uit-a", "uitdatabank-event"),
-    ("events-b.json", "uit-b", "uitdatabank-event"),
-]
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 
